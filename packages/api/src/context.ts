@@ -1,0 +1,19 @@
+import type { Database } from "@trellis/db";
+
+/** Who is calling, as the session says; null for anonymous callers. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name?: string | null;
+}
+
+/** What every tRPC procedure receives, whichever edge built it. */
+export interface Context {
+  db: Database;
+  user: SessionUser | null;
+  requestId: string;
+}
+
+export function createContext(input: Context): Context {
+  return input;
+}

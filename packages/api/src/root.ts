@@ -1,0 +1,22 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { accountRouter } from "./router/account";
+import { apiKeyRouter } from "./router/api-key";
+import { inviteRouter } from "./router/invite";
+import { memberRouter } from "./router/member";
+import { workspaceRouter } from "./router/workspace";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  account: accountRouter,
+  workspace: workspaceRouter,
+  member: memberRouter,
+  invite: inviteRouter,
+  apiKey: apiKeyRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Calls procedures in-process (server components, tests). */
+export const createCaller = createCallerFactory(appRouter);

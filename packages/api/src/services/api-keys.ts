@@ -1,0 +1,107 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
+import { AppError, notFound } from "@trellis/config/errors";
+import { schema, type Database } from "@trellis/db";
+import { apiScopeSchema, type ApiScope } from "../scopes";
+import type { WorkspaceScope } from "./scope";
+import { randomToken, sha256Hex } from "./tokens";
+
+const KEY_PREFIX = "trl_live_";
+// Writing last-used on every request would turn each read into a write.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export const createApiKeyInput = z.object({
+  name: z.string().trim().min(1, "Name the key").max(80),
+  scopes: z.array(apiScopeSchema).min(1, "Choose at least one scope"),
+});
+export const apiKeyIdInput = z.object({ apiKeyId: z.uuid() });
+
+/** The key's caller: its workspace and what it may do. */
+export interface ApiKeyPrincipal {
+  keyId: string;
+  workspaceId: string;
+  scopes: ApiScope[];
+}
+
+/** Creates a key; the full key is returned now and never again. */
+export async function createApiKey(scope: WorkspaceScope, input: z.infer<typeof createApiKeyInput>) {
+  const key = `${KEY_PREFIX}${randomToken(24)}`;
+  const [row] = await scope.db
+    .insert(schema.apiKeys)
+    .values({
+      workspaceId: scope.workspaceId,
+      name: input.name,
+      prefix: key.slice(0, KEY_PREFIX.length + 4),
+      hash: sha256Hex(key),
+      scopes: [...new Set(input.scopes)],
+      createdBy: scope.userId,
+    })
+    .returning({
+      id: schema.apiKeys.id,
+      name: schema.apiKeys.name,
+      prefix: schema.apiKeys.prefix,
+      scopes: schema.apiKeys.scopes,
+      createdAt: schema.apiKeys.createdAt,
+    });
+  if (!row) throw new AppError("INTERNAL_SERVER_ERROR", "API key was not created");
+  return { ...row, key };
+}
+
+export function listApiKeys(scope: WorkspaceScope) {
+  return scope.db
+    .select({
+      id: schema.apiKeys.id,
+      name: schema.apiKeys.name,
+      prefix: schema.apiKeys.prefix,
+      scopes: schema.apiKeys.scopes,
+      lastUsedAt: schema.apiKeys.lastUsedAt,
+      revokedAt: schema.apiKeys.revokedAt,
+      createdAt: schema.apiKeys.createdAt,
+    })
+    .from(schema.apiKeys)
+    .where(eq(schema.apiKeys.workspaceId, scope.workspaceId))
+    .orderBy(desc(schema.apiKeys.createdAt));
+}
+
+export async function revokeApiKey(scope: WorkspaceScope, input: z.infer<typeof apiKeyIdInput>) {
+  const rows = await scope.db
+    .update(schema.apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(schema.apiKeys.id, input.apiKeyId),
+        eq(schema.apiKeys.workspaceId, scope.workspaceId),
+        isNull(schema.apiKeys.revokedAt),
+      ),
+    )
+    .returning({ id: schema.apiKeys.id });
+  if (rows.length === 0) throw notFound("API key");
+}
+
+/** The principal behind a raw key; UNAUTHORIZED for unknown or revoked keys. */
+export async function authenticateApiKey(db: Database, rawKey: string): Promise<ApiKeyPrincipal> {
+  if (!rawKey.startsWith(KEY_PREFIX)) throw new AppError("UNAUTHORIZED", "Unknown API key");
+  const [row] = await db
+    .select({
+      id: schema.apiKeys.id,
+      workspaceId: schema.apiKeys.workspaceId,
+      scopes: schema.apiKeys.scopes,
+      revokedAt: schema.apiKeys.revokedAt,
+    })
+    .from(schema.apiKeys)
+    .where(eq(schema.apiKeys.hash, sha256Hex(rawKey)))
+    .limit(1);
+  if (!row) throw new AppError("UNAUTHORIZED", "Unknown API key");
+  if (row.revokedAt) throw new AppError("UNAUTHORIZED", "This API key has been revoked");
+  const staleBefore = new Date(Date.now() - LAST_USED_RESOLUTION_MS);
+  await db
+    .update(schema.apiKeys)
+    .set({ lastUsedAt: new Date() })
+    .where(
+      and(
+        eq(schema.apiKeys.id, row.id),
+        or(isNull(schema.apiKeys.lastUsedAt), lt(schema.apiKeys.lastUsedAt, staleBefore)),
+      ),
+    );
+  return { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes as ApiScope[] };
+}

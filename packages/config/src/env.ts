@@ -1,0 +1,105 @@
+import path from "node:path";
+import { z } from "zod";
+import { findWorkspaceRoot } from "./workspace-root";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+/**
+ * Every variable Trellis reads. All are optional: with none set the app runs
+ * on the embedded defaults (PGlite under .data/, the embedded driver, an
+ * in-process rate limiter, a generated auth secret).
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  DATABASE_DRIVER: z.enum(["pglite", "pg", "neon"]).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  TRELLIS_DATA_DIR: optionalString,
+  TRELLIS_MIGRATIONS_DIR: optionalString,
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_DEV: flag,
+  UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
+  UPSTASH_REDIS_REST_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  REST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Thrown at start-up when a variable is set to something unusable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join("; ")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      })),
+    );
+  }
+  const env = result.data;
+  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+    throw new ConfigError([
+      {
+        variable: env.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID",
+        message: "must be set together with its pair to enable GitHub sign-in",
+      },
+    ]);
+  }
+  if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
+    throw new ConfigError([
+      {
+        variable: env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL",
+        message: "must be set together with its pair to enable Upstash rate limits",
+      },
+    ]);
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+/** The validated process environment, parsed once. */
+export function env(): Env {
+  // The one place process.env is read (see docs/CONVENTIONS.md).
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Where embedded state lives: the PGlite database and generated secrets. */
+export function dataDir(config: Env = env()): string {
+  return path.resolve(/*turbopackIgnore: true*/ config.TRELLIS_DATA_DIR ?? path.join(findWorkspaceRoot(), ".data"));
+}
+
+export function migrationsDir(config: Env = env()): string {
+  return path.resolve(/*turbopackIgnore: true*/ config.TRELLIS_MIGRATIONS_DIR ?? path.join(findWorkspaceRoot(), "drizzle"));
+}

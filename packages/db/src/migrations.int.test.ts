@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { migrate } from "./migrate";
+import { describeEachDriver, testMigrationsDir } from "./testing";
+
+const journal = JSON.parse(readFileSync(path.join(testMigrationsDir(), "meta", "_journal.json"), "utf8")) as {
+  entries: { tag: string }[];
+};
+
+describeEachDriver("migrations", (ctx) => {
+  it("create every foundation table and the role enum", async () => {
+    const tables = await ctx
+      .db()
+      .execute<{ table_name: string }>(
+        sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+      );
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      "api_keys",
+      "invites",
+      "memberships",
+      "oauth_accounts",
+      "users",
+      "workspaces",
+    ]);
+    const roles = await ctx
+      .db()
+      .execute<{ role: string }>(sql`select unnest(enum_range(null::workspace_role))::text as role`);
+    expect(roles.rows.map((r) => r.role)).toEqual(["owner", "admin", "editor", "viewer"]);
+  });
+
+  it("record each committed migration once, and a second run applies nothing", async () => {
+    const count = async () => {
+      const result = await ctx
+        .db()
+        .execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      return result.rows[0]?.n;
+    };
+    expect(journal.entries.length).toBeGreaterThan(0);
+    expect(await count()).toBe(journal.entries.length);
+    await migrate(ctx.handle(), testMigrationsDir());
+    expect(await count()).toBe(journal.entries.length);
+  });
+});
