@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 // files so they do not fight over the machine's two cores).
 export default defineConfig({
   test: {
+    // Logs would bury the test report; tests assert behaviour, not log lines.
+    env: { LOG_LEVEL: "silent" },
     projects: [
       {
         extends: true,

@@ -41,3 +41,11 @@ export async function closeAppDatabase(): Promise<void> {
   globalThis.__trellisDatabase = undefined;
   if (pending) await (await pending).close();
 }
+
+/**
+ * Makes `handle` the application's database, so route handlers under test
+ * run against a test database instead of the configured one.
+ */
+export function provideAppDatabase(handle: DatabaseHandle): void {
+  globalThis.__trellisDatabase = Promise.resolve(handle);
+}

@@ -1,4 +1,4 @@
-export { closeAppDatabase, getAppDatabase } from "./app-database";
+export { closeAppDatabase, getAppDatabase, provideAppDatabase } from "./app-database";
 export { chooseDriver, openDatabase, type Database, type DatabaseConfig, type DatabaseHandle, type DriverName, type Schema } from "./client";
 export { migrate } from "./migrate";
 export * as schema from "./schema";

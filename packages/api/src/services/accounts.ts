@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { emailSchema } from "./email";
 import { passwordSchema, registerWithPassword } from "@trellis/auth";
 import type { Database } from "@trellis/db";
 
 export const signUpInput = z.object({
   name: z.string().trim().max(100, "Use at most 100 characters").optional(),
-  email: z.email("Enter a valid email address").max(254),
+  email: emailSchema,
   password: passwordSchema,
 });
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { emailSchema } from "./email";
 import { normalizeEmail } from "@trellis/auth";
 import { AppError, conflict, forbidden, notFound } from "@trellis/config/errors";
 import { schema, type Database } from "@trellis/db";
@@ -11,7 +12,7 @@ import { randomToken, sha256Hex } from "./tokens";
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const createInviteInput = z.object({
-  email: z.email("Enter a valid email address"),
+  email: emailSchema,
   role: roleSchema.default("editor"),
 });
 export const inviteIdInput = z.object({ inviteId: z.uuid() });

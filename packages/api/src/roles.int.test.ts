@@ -1,0 +1,116 @@
+import { TRPCError } from "@trpc/server";
+import { expect, it } from "vitest";
+import { describeEachDriver } from "@trellis/db/testing";
+import type { Role } from "@trellis/db/schema";
+import { appRouter } from "./root";
+import { callerFor, workspaceWithRoles } from "./testing";
+
+type Cast = Awaited<ReturnType<typeof workspaceWithRoles>>;
+type Caller = ReturnType<typeof callerFor>;
+
+interface Case {
+  minimum: Role;
+  /** Prepares what the call needs (as the owner) and returns the call. */
+  prepare(cast: Cast, asOwner: Caller): Promise<(caller: Caller, workspaceId: string) => Promise<unknown>>;
+}
+
+/** Every procedure that touches workspace data, with the least role allowed to call it. */
+const workspaceProcedures: Record<string, Case> = {
+  "workspace.update": { minimum: "admin", prepare: async () => (c, workspaceId) => c.workspace.update({ workspaceId, name: "Renamed" }) },
+  "workspace.delete": { minimum: "owner", prepare: async () => (c, workspaceId) => c.workspace.delete({ workspaceId }) },
+  "member.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.member.list({ workspaceId }) },
+  "member.changeRole": {
+    minimum: "admin",
+    prepare: async (cast) => (c, workspaceId) => c.member.changeRole({ workspaceId, userId: cast.editor.id, role: "viewer" }),
+  },
+  "member.remove": {
+    minimum: "admin",
+    prepare: async (cast) => (c, workspaceId) => c.member.remove({ workspaceId, userId: cast.viewer.id }),
+  },
+  "member.leave": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.member.leave({ workspaceId }) },
+  "invite.create": {
+    minimum: "admin",
+    prepare: async () => (c, workspaceId) => c.invite.create({ workspaceId, email: `new-${Math.random()}@example.test`, role: "editor" }),
+  },
+  "invite.listPending": { minimum: "admin", prepare: async () => (c, workspaceId) => c.invite.listPending({ workspaceId }) },
+  "invite.revoke": {
+    minimum: "admin",
+    prepare: async (cast, owner) => {
+      const invite = await owner.invite.create({ workspaceId: cast.workspace.id, email: "revoke-me@example.test", role: "viewer" });
+      return (c, workspaceId) => c.invite.revoke({ workspaceId, inviteId: invite.id });
+    },
+  },
+  "apiKey.create": {
+    minimum: "admin",
+    prepare: async () => (c, workspaceId) => c.apiKey.create({ workspaceId, name: "ci", scopes: ["workflows:read"] }),
+  },
+  "apiKey.list": { minimum: "admin", prepare: async () => (c, workspaceId) => c.apiKey.list({ workspaceId }) },
+  "apiKey.revoke": {
+    minimum: "admin",
+    prepare: async (cast, owner) => {
+      const key = await owner.apiKey.create({ workspaceId: cast.workspace.id, name: "old", scopes: ["runs:read"] });
+      return (c, workspaceId) => c.apiKey.revoke({ workspaceId, apiKeyId: key.id });
+    },
+  },
+};
+
+/** Procedures that act on the caller's own account, or find workspaces through membership. */
+const notWorkspaceScoped = [
+  "account.signUp",
+  "account.me",
+  "workspace.list",
+  "workspace.bySlug",
+  "workspace.create",
+  "invite.preview",
+  "invite.accept",
+];
+
+const ladder: Role[] = ["viewer", "editor", "admin", "owner"];
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `unexpected ${String(error)}`;
+  }
+}
+
+it("classifies every procedure, so a new one cannot skip the role and isolation checks", () => {
+  const all = Object.keys(appRouter._def.procedures).sort();
+  expect(all).toEqual([...Object.keys(workspaceProcedures), ...notWorkspaceScoped].sort());
+});
+
+describeEachDriver("roles and workspace isolation", (ctx) => {
+  for (const [path, testCase] of Object.entries(workspaceProcedures)) {
+    it(`${path}: below ${testCase.minimum} is FORBIDDEN, ${testCase.minimum} succeeds, outsiders get NOT_FOUND`, async () => {
+      const db = ctx.db();
+      const cast = await workspaceWithRoles(db);
+      const call = await testCase.prepare(cast, callerFor(db, cast.owner));
+      const id = cast.workspace.id;
+
+      expect(await codeOf(call(callerFor(db, null), id))).toBe("UNAUTHORIZED");
+      expect(await codeOf(call(callerFor(db, cast.outsider), id))).toBe("NOT_FOUND");
+      expect(await codeOf(call(callerFor(db, cast.owner), "00000000-0000-4000-8000-000000000000"))).toBe("NOT_FOUND");
+      for (const role of ladder.slice(0, ladder.indexOf(testCase.minimum))) {
+        expect(await codeOf(call(callerFor(db, cast[role]), id)), `${role} calling ${path}`).toBe("FORBIDDEN");
+      }
+      expect(await codeOf(call(callerFor(db, cast[testCase.minimum]), id))).toBe("OK");
+    });
+  }
+
+  it("refuses another workspace's invite and API key even through one's own workspace", async () => {
+    const db = ctx.db();
+    const cast = await workspaceWithRoles(db);
+    const outsider = callerFor(db, cast.outsider);
+    const foreignInvite = await outsider.invite.create({ workspaceId: cast.otherWorkspace.id, email: "x@example.test", role: "viewer" });
+    const foreignKey = await outsider.apiKey.create({ workspaceId: cast.otherWorkspace.id, name: "theirs", scopes: ["runs:read"] });
+    const owner = callerFor(db, cast.owner);
+    expect(await codeOf(owner.invite.revoke({ workspaceId: cast.workspace.id, inviteId: foreignInvite.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(owner.apiKey.revoke({ workspaceId: cast.workspace.id, apiKeyId: foreignKey.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(owner.member.changeRole({ workspaceId: cast.workspace.id, userId: cast.outsider.id, role: "viewer" }))).toBe("NOT_FOUND");
+    expect(await codeOf(owner.workspace.bySlug({ slug: cast.otherWorkspace.slug }))).toBe("NOT_FOUND");
+    const keys = await outsider.apiKey.list({ workspaceId: cast.otherWorkspace.id });
+    expect(keys.map((k) => k.revokedAt)).toEqual([null]);
+  });
+});

@@ -1,0 +1,1 @@
+export { callerFor, workspaceWithRoles } from "./callers";
