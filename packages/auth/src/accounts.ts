@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { AppError, conflict } from "@trellis/config/errors";
-import { schema, type Database } from "@trellis/db";
+import { postgresErrorCode, schema, UNIQUE_VIOLATION, type Database } from "@trellis/db";
 import { normalizeEmail } from "./credentials";
 import { hashPassword } from "./password";
 import { workspaceSlug } from "./slug";
@@ -14,13 +14,7 @@ export interface RegisteredUser {
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-function isUniqueViolation(error: unknown): boolean {
-  // Drizzle wraps driver errors; the SQLSTATE sits on the error or its cause.
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
+const isUniqueViolation = (error: unknown) => postgresErrorCode(error) === UNIQUE_VIOLATION;
 
 async function insertUserWithWorkspace(
   tx: Tx,

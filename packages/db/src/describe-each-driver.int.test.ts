@@ -1,6 +1,5 @@
 import net from "node:net";
-import type { File, Suite, Task } from "@vitest/runner";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi, type RunnerTask, type RunnerTestFile, type RunnerTestSuite } from "vitest";
 import { describeEachDriver, postgresAvailability, probePostgres, testPostgresUrl } from "./testing";
 
 // Installed before the suites below are registered, because the skip warning
@@ -18,10 +17,21 @@ describeEachDriver(
   },
   { drivers: ["pg", "neon"], postgres: { available: false, reason } },
 );
-describeEachDriver("forced unavailable again", () => {}, { drivers: ["pg"], postgres: { available: false, reason } });
+let definitionTimeError: unknown;
+describeEachDriver(
+  "forced unavailable again",
+  (ctx) => {
+    try {
+      ctx.db();
+    } catch (error) {
+      definitionTimeError = error;
+    }
+  },
+  { drivers: ["pg"], postgres: { available: false, reason } },
+);
 
-const findSuite = (file: File, name: string) =>
-  file.tasks.find((task): task is Suite => task.type === "suite" && task.name === name);
+const findSuite = (file: RunnerTestFile, name: string) =>
+  file.tasks.find((task): task is RunnerTestSuite => task.type === "suite" && task.name === name);
 
 describe("describeEachDriver without a PostgreSQL server", () => {
   it("registers the pg and neon suites as skipped with the reason in their names", ({ task }) => {
@@ -31,10 +41,15 @@ describe("describeEachDriver without a PostgreSQL server", () => {
       expect(suite, driver).toBeDefined();
       expect(suite?.mode).toBe("skip");
       // The tests stay visible in the report as skipped, not dropped.
-      expect(suite?.tasks.map((t: Task) => [t.name, t.mode])).toEqual([["never runs", "skip"]]);
+      expect(suite?.tasks.map((t: RunnerTask) => [t.name, t.mode])).toEqual([["never runs", "skip"]]);
     }
     expect(findSuite(file, "forced unavailable [pglite]")).toBeUndefined();
     expect(ranWhileSkipped).toEqual([]);
+  });
+
+  it("refuses to hand out a database while a suite is being defined", () => {
+    expect(definitionTimeError).toBeInstanceOf(Error);
+    expect((definitionTimeError as Error).message).toMatch(/inside hooks and tests, not while defining "forced unavailable again"/);
   });
 
   it("warns once per reason", () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { migrate } from "./migrate";
+import { queryRows } from "./query-rows";
 import { describeEachDriver, testMigrationsDir } from "./testing";
 
 const journal = JSON.parse(readFileSync(path.join(testMigrationsDir(), "meta", "_journal.json"), "utf8")) as {
@@ -11,12 +12,11 @@ const journal = JSON.parse(readFileSync(path.join(testMigrationsDir(), "meta", "
 
 describeEachDriver("migrations", (ctx) => {
   it("create every foundation table and the role enum", async () => {
-    const tables = await ctx
-      .db()
-      .execute<{ table_name: string }>(
-        sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
-      );
-    expect(tables.rows.map((r) => r.table_name)).toEqual([
+    const tables = await queryRows<{ table_name: string }>(
+      ctx.db(),
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(tables.map((r) => r.table_name)).toEqual([
       "api_keys",
       "invites",
       "memberships",
@@ -24,18 +24,20 @@ describeEachDriver("migrations", (ctx) => {
       "users",
       "workspaces",
     ]);
-    const roles = await ctx
-      .db()
-      .execute<{ role: string }>(sql`select unnest(enum_range(null::workspace_role))::text as role`);
-    expect(roles.rows.map((r) => r.role)).toEqual(["owner", "admin", "editor", "viewer"]);
+    const roles = await queryRows<{ role: string }>(
+      ctx.db(),
+      sql`select unnest(enum_range(null::workspace_role))::text as role`,
+    );
+    expect(roles.map((r) => r.role)).toEqual(["owner", "admin", "editor", "viewer"]);
   });
 
   it("record each committed migration once, and a second run applies nothing", async () => {
     const count = async () => {
-      const result = await ctx
-        .db()
-        .execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      return result.rows[0]?.n;
+      const [row] = await queryRows<{ n: number }>(
+        ctx.db(),
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      return row?.n;
     };
     expect(journal.entries.length).toBeGreaterThan(0);
     expect(await count()).toBe(journal.entries.length);

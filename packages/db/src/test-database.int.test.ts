@@ -47,6 +47,7 @@ describeEachDriver("the test database harness", (ctx) => {
       await fresh.dispose();
     }
 
+    if (ctx.driver !== "pglite") expect(await databaseExists(database.databaseName ?? "")).toBe(true);
     await database.dispose();
     await database.dispose();
 

@@ -76,7 +76,7 @@ export async function startNeonProxy(options: NeonProxyOptions): Promise<NeonPro
     ws.on("message", (data) => {
       // net.Socket queues writes made while it is still connecting, so the
       // driver's startup message may arrive before the TCP handshake ends.
-      if (!socket.write(toBuffer(data))) {
+      if (!socket.write(toBuffer(data)) && !ws.isPaused) {
         ws.pause();
         socket.once("drain", () => ws.resume());
       }
