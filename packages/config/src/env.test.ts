@@ -29,3 +29,8 @@ describe("parseEnv", () => {
     expect(env).toMatchObject({ PORT: 8080, INNGEST_DEV: true, DATABASE_DRIVER: "neon" });
   });
 });
+
+it("refuses an encryption key that is not 32 bytes of base64", () => {
+  expect(() => parseEnv({ TRELLIS_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow("TRELLIS_ENCRYPTION_KEY must be 32 bytes");
+  expect(parseEnv({ TRELLIS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).TRELLIS_ENCRYPTION_KEY).toBeDefined();
+});

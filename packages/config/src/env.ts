@@ -32,6 +32,13 @@ export const envSchema = z.object({
   TRELLIS_DATA_DIR: optionalString,
   TRELLIS_MIGRATIONS_DIR: optionalString,
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  // 32 bytes, base64: encrypts workspace secrets (AES-256-GCM). Generated into the data directory when unset.
+  TRELLIS_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes encoded in base64 (openssl rand -base64 32)")
+      .optional(),
+  ),
   NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
