@@ -5,6 +5,7 @@ import { AppError, fieldErrorsFromIssues, type FieldErrors } from "@trellis/conf
 import { findMembership, hasRole } from "@trellis/auth";
 import type { Role } from "@trellis/db/schema";
 import type { Context } from "./context";
+import { limit } from "./rate-limit";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -45,9 +46,16 @@ export const createCallerFactory = t.createCallerFactory;
 /** Anyone. */
 export const publicProcedure = t.procedure.use(translateErrors);
 
-/** A signed-in user; narrows `ctx.user` to non-null. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** A signed-in user; narrows `ctx.user` to non-null. Mutations count against the user's rate limit. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (type === "mutation") {
+    const verdict = await limit("trpcMutationUser", ctx.user.id);
+    if (!verdict.success) {
+      const seconds = Math.max(1, Math.ceil((verdict.resetAt - Date.now()) / 1000));
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many changes at once: try again in ${seconds} s` });
+    }
+  }
   return next({ ctx: { user: ctx.user } });
 });
 

@@ -47,6 +47,8 @@ export const envSchema = z.object({
   INNGEST_DEV: flag,
   UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
+  // JSON overrides of the rate-limit policy table (see packages/api/src/rate-limit/policies.ts).
+  TRELLIS_RATE_LIMITS: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   REST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
 });
