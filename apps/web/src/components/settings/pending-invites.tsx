@@ -1,0 +1,83 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { formError } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/react";
+import { formatDate, formatDateTime } from "../format";
+import { Loading, QueryError } from "../ui/status";
+import { roleLabel } from "../workspace/roles";
+import { useWorkspace } from "../workspace/workspace-context";
+
+export function PendingInvites() {
+  const workspace = useWorkspace();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invites = useQuery(trpc.invite.listPending.queryOptions({ workspaceId: workspace.id }));
+  const revoke = useMutation(
+    trpc.invite.revoke.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.invite.listPending.queryKey() }),
+    }),
+  );
+
+  return (
+    <section className="card" aria-labelledby="pending-heading">
+      <div className="card-header">
+        <div>
+          <h2 id="pending-heading">Pending invites</h2>
+          <p className="muted">Invites that have not been accepted yet. Each expires after 7 days.</p>
+        </div>
+      </div>
+      {revoke.error ? (
+        <div className="alert error" role="alert">
+          {formError(revoke.error).message}
+        </div>
+      ) : null}
+      {invites.isPending ? (
+        <Loading>Loading invites…</Loading>
+      ) : invites.isError ? (
+        <QueryError error={invites.error} what="pending invites" onRetry={() => void invites.refetch()} />
+      ) : invites.data.length === 0 ? (
+        <p className="empty">No pending invites.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Invited</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invites.data.map((invite) => (
+                <tr key={invite.id}>
+                  <td>{invite.email}</td>
+                  <td>
+                    <span className="badge">{roleLabel[invite.role]}</span>
+                  </td>
+                  <td className="nowrap">{formatDate(invite.createdAt)}</td>
+                  <td className="nowrap">{formatDateTime(invite.expiresAt)}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="button danger small"
+                      aria-label={`Revoke invite for ${invite.email}`}
+                      disabled={revoke.isPending && revoke.variables?.inviteId === invite.id}
+                      onClick={() => revoke.mutate({ workspaceId: workspace.id, inviteId: invite.id })}
+                    >
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

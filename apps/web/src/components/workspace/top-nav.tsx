@@ -1,0 +1,24 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useWorkspace } from "./workspace-context";
+
+export function TopNav() {
+  const { slug } = useWorkspace();
+  const pathname = usePathname();
+  const base = `/w/${slug}`;
+  const links = [
+    { href: base, label: "Overview", current: pathname === base },
+    { href: `${base}/settings`, label: "Settings", current: pathname === `${base}/settings` || pathname.startsWith(`${base}/settings/`) },
+  ];
+  return (
+    <nav className="topnav" aria-label="Workspace">
+      {links.map((link) => (
+        <Link key={link.href} href={link.href} aria-current={link.current ? "page" : undefined}>
+          {link.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
