@@ -7,7 +7,7 @@ CREATE TABLE "event_waiters" (
 	"run_id" uuid NOT NULL,
 	"step_id" text NOT NULL,
 	"event" text NOT NULL,
-	"match" text,
+	"match" jsonb,
 	"expires_at" timestamp with time zone NOT NULL,
 	"resolved_at" timestamp with time zone,
 	"payload" jsonb,

@@ -150,8 +150,8 @@ export const eventWaiters = pgTable(
       .references(() => runs.id, { onDelete: "cascade" }),
     stepId: text().notNull(),
     event: text().notNull(),
-    // A JSONata expression over `event` (the payload) that must be true to match.
-    match: text(),
+    // The payload must contain this JSON (jsonb @>), as the engine's wait.event node asks.
+    match: jsonb().$type<Record<string, unknown>>(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     resolvedAt: timestamp({ withTimezone: true }),
     payload: jsonb().$type<Json>(),
