@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { listUserWorkspaces, workspaceSlug } from "@trellis/auth";
 import { AppError, notFound } from "@trellis/config/errors";
@@ -10,7 +10,12 @@ export const workspaceNameSchema = z.string().trim().min(1, "Give the workspace 
 export const createWorkspaceInput = z.object({ name: workspaceNameSchema });
 export const updateWorkspaceInput = z.object({
   name: workspaceNameSchema.optional(),
-  runRetentionDays: z.number().int().min(1).max(3650).optional(),
+  runRetentionDays: z
+    .number({ error: "Enter a number of days" })
+    .int("Use whole days")
+    .min(1, "Keep runs for 1 to 3650 days")
+    .max(3650, "Keep runs for 1 to 3650 days")
+    .optional(),
 });
 
 export function listWorkspaces(db: Database, userId: string) {
@@ -28,6 +33,7 @@ export async function getWorkspaceBySlugOrThrow(db: Database, userId: string, sl
       runRetentionDays: schema.workspaces.runRetentionDays,
       createdAt: schema.workspaces.createdAt,
       role: schema.memberships.role,
+      memberCount: sql<number>`(select count(*)::int from ${schema.memberships} m where m.workspace_id = ${schema.workspaces.id})`,
     })
     .from(schema.workspaces)
     .innerJoin(

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDate, plural } from "~/components/format";
 import { hasRole, roleAbilities, roleLabel, withArticle } from "~/components/workspace/roles";
-import { serverCaller } from "~/server/caller";
 import { loadWorkspace } from "./load-workspace";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +17,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function WorkspaceOverview({ params }: Props) {
   const { slug } = await params;
   const workspace = await loadWorkspace(slug);
-  const members = await (await serverCaller()).member.list({ workspaceId: workspace.id });
   const isAdmin = hasRole(workspace.role, "admin");
   const settings = `/w/${workspace.slug}/settings`;
 
@@ -34,7 +32,7 @@ export default async function WorkspaceOverview({ params }: Props) {
             <li>
               Your role <span className="badge accent">{roleLabel[workspace.role]}</span>
             </li>
-            <li>{plural(members.length, "member")}</li>
+            <li>{plural(workspace.memberCount, "member")}</li>
             {workspace.personal ? <li>Personal workspace</li> : null}
             <li>Created {formatDate(workspace.createdAt)}</li>
           </ul>
