@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
-import { env } from "@trellis/config";
+import { env, type Env } from "@trellis/config";
 import { logger } from "@trellis/config/logger";
 import { getAppDatabase } from "@trellis/db";
 import { findOrCreateOAuthUser } from "./accounts";
@@ -29,8 +29,7 @@ declare module "next-auth/jwt" {
  * user id; workspace membership is looked up per request, so a removed member
  * loses access at once.
  */
-export function buildAuthOptions(): NextAuthOptions {
-  const config = env();
+export function buildAuthOptions(config: Env = env()): NextAuthOptions {
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
       name: "Email and password",
@@ -90,6 +89,6 @@ export function buildAuthOptions(): NextAuthOptions {
   };
 }
 
-export function githubEnabled(): boolean {
-  return Boolean(env().AUTH_GITHUB_ID && env().AUTH_GITHUB_SECRET);
+export function githubEnabled(config: Env = env()): boolean {
+  return Boolean(config.AUTH_GITHUB_ID && config.AUTH_GITHUB_SECRET);
 }
