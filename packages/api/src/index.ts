@@ -3,3 +3,25 @@ export { appRouter, createCaller, type AppRouter, type RouterInputs, type Router
 export { apiScopes, type ApiScope } from "./scopes";
 export { authenticateApiKey, type ApiKeyPrincipal } from "./services/api-keys";
 export { getWorkspaceOrThrow } from "./services/workspace-info";
+export type { DataScope } from "./services/scope";
+
+// Services the REST adapter calls (the same ones the tRPC routers call).
+export {
+  createWorkflow,
+  deleteWorkflow,
+  duplicateWorkflow,
+  getWorkflowOrThrow,
+  listWorkflows,
+  updateWorkflow,
+  type WorkflowSummary,
+  type WorkflowView,
+} from "./services/workflows";
+export { exportWorkflow, importWorkflow, type WorkflowExport } from "./services/workflow-export";
+export { getWorkflowStats } from "./services/workflow-stats";
+export { createWorkflowFromTemplate, getTemplateOrThrow, listTemplates } from "./services/workflow-templates";
+export { compareVersions, getVersionOrThrow, listVersions, publishVersion, restoreVersion } from "./services/workflow-versions";
+export { diffDefinitions, type DefinitionDiff } from "./services/definition-diff";
+export { getNodeTypeOrThrow, listNodeTypes, testNodeType } from "./services/node-types";
+export { createSecret, deleteSecret, listSecrets, resolveWorkspaceSecrets, rotateSecret } from "./services/secrets";
+export { createSchedule, deleteSchedule, getScheduleOrThrow, listSchedules, updateSchedule } from "./services/schedules";
+export { workflowTemplates, type WorkflowTemplate } from "./templates";

@@ -52,7 +52,192 @@ const workspaceProcedures: Record<string, Case> = {
       return (c, workspaceId) => c.apiKey.revoke({ workspaceId, apiKeyId: key.id });
     },
   },
+  ...workflowProcedures(),
 };
+
+/** A workflow (published once) to act on, created by the owner. */
+async function preparedWorkflow(cast: Cast, owner: Caller) {
+  const workflow = await owner.workflow.create({ workspaceId: cast.workspace.id, name: "Roles" });
+  await owner.workflowVersion.publish({ workspaceId: cast.workspace.id, workflowId: workflow.id, message: "v1" });
+  return workflow;
+}
+
+function workflowProcedures(): Record<string, Case> {
+  return {
+    "workflow.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.workflow.list({ workspaceId }) },
+    "workflow.get": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflow.get({ workspaceId, workflowId: id });
+      },
+    },
+    "workflow.create": { minimum: "editor", prepare: async () => (c, workspaceId) => c.workflow.create({ workspaceId, name: "New" }) },
+    "workflow.update": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id, revision } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflow.update({ workspaceId, workflowId: id, expectedRevision: revision, name: "Renamed" });
+      },
+    },
+    "workflow.delete": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflow.delete({ workspaceId, workflowId: id });
+      },
+    },
+    "workflow.duplicate": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflow.duplicate({ workspaceId, workflowId: id });
+      },
+    },
+    "workflow.export": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflow.export({ workspaceId, workflowId: id });
+      },
+    },
+    "workflow.import": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        const document = await owner.workflow.export({ workspaceId: cast.workspace.id, workflowId: id });
+        return (c, workspaceId) => c.workflow.import({ workspaceId, ...document });
+      },
+    },
+    "workflow.createFromTemplate": {
+      minimum: "editor",
+      prepare: async () => (c, workspaceId) => c.workflow.createFromTemplate({ workspaceId, templateId: "webhook-to-api" }),
+    },
+    "workflow.stats": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflow.stats({ workspaceId, workflowId: id });
+      },
+    },
+    "workflowVersion.publish": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflowVersion.publish({ workspaceId, workflowId: id, message: "again" });
+      },
+    },
+    "workflowVersion.list": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflowVersion.list({ workspaceId, workflowId: id });
+      },
+    },
+    "workflowVersion.get": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflowVersion.get({ workspaceId, workflowId: id, number: 1 });
+      },
+    },
+    "workflowVersion.restore": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id, revision } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflowVersion.restore({ workspaceId, workflowId: id, number: 1, expectedRevision: revision });
+      },
+    },
+    "workflowVersion.compare": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.workflowVersion.compare({ workspaceId, workflowId: id, from: 1, to: 1 });
+      },
+    },
+    "template.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.template.list({ workspaceId }) },
+    "template.get": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.template.get({ workspaceId, templateId: "for-each-item" }) },
+    "nodeType.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.nodeType.list({ workspaceId }) },
+    "nodeType.get": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.nodeType.get({ workspaceId, type: "transform" }) },
+    "nodeType.test": {
+      minimum: "editor",
+      prepare: async () => (c, workspaceId) => c.nodeType.test({ workspaceId, type: "transform", config: { expression: "1 + 1" } }),
+    },
+    "secret.create": {
+      minimum: "admin",
+      prepare: async () => (c, workspaceId) => c.secret.create({ workspaceId, name: `KEY_${Math.random().toString(36).slice(2)}`, value: "v" }),
+    },
+    "secret.list": { minimum: "editor", prepare: async () => (c, workspaceId) => c.secret.list({ workspaceId }) },
+    "secret.rotate": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const secret = await owner.secret.create({ workspaceId: cast.workspace.id, name: "ROTATE_ME", value: "old" });
+        return (c, workspaceId) => c.secret.rotate({ workspaceId, secretId: secret.id, value: "new" });
+      },
+    },
+    "secret.delete": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const secret = await owner.secret.create({ workspaceId: cast.workspace.id, name: "DELETE_ME", value: "x" });
+        return (c, workspaceId) => c.secret.delete({ workspaceId, secretId: secret.id });
+      },
+    },
+    ...scheduleProcedures(),
+  };
+}
+
+async function preparedSchedule(cast: Cast, owner: Caller) {
+  const { id } = await preparedWorkflow(cast, owner);
+  return owner.schedule.create({ workspaceId: cast.workspace.id, workflowId: id, cron: "0 * * * *" });
+}
+
+function scheduleProcedures(): Record<string, Case> {
+  return {
+    "schedule.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.schedule.list({ workspaceId }) },
+    "schedule.get": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedSchedule(cast, owner);
+        return (c, workspaceId) => c.schedule.get({ workspaceId, scheduleId: id });
+      },
+    },
+    "schedule.create": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.schedule.create({ workspaceId, workflowId: id, cron: "*/5 * * * *" });
+      },
+    },
+    "schedule.update": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedSchedule(cast, owner);
+        return (c, workspaceId) => c.schedule.update({ workspaceId, scheduleId: id, cron: "15 * * * *" });
+      },
+    },
+    "schedule.pause": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedSchedule(cast, owner);
+        return (c, workspaceId) => c.schedule.pause({ workspaceId, scheduleId: id });
+      },
+    },
+    "schedule.resume": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedSchedule(cast, owner);
+        return (c, workspaceId) => c.schedule.resume({ workspaceId, scheduleId: id });
+      },
+    },
+    "schedule.delete": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedSchedule(cast, owner);
+        return (c, workspaceId) => c.schedule.delete({ workspaceId, scheduleId: id });
+      },
+    },
+  };
+}
 
 /** Procedures that act on the caller's own account, or find workspaces through membership. */
 const notWorkspaceScoped = [

@@ -3,6 +3,12 @@ import { accountRouter } from "./router/account";
 import { apiKeyRouter } from "./router/api-key";
 import { inviteRouter } from "./router/invite";
 import { memberRouter } from "./router/member";
+import { nodeTypeRouter } from "./router/node-type";
+import { scheduleRouter } from "./router/schedule";
+import { secretRouter } from "./router/secret";
+import { templateRouter } from "./router/template";
+import { workflowRouter } from "./router/workflow";
+import { workflowVersionRouter } from "./router/workflow-version";
 import { workspaceRouter } from "./router/workspace";
 import { createCallerFactory, router } from "./trpc";
 
@@ -12,6 +18,12 @@ export const appRouter = router({
   member: memberRouter,
   invite: inviteRouter,
   apiKey: apiKeyRouter,
+  workflow: workflowRouter,
+  workflowVersion: workflowVersionRouter,
+  template: templateRouter,
+  nodeType: nodeTypeRouter,
+  secret: secretRouter,
+  schedule: scheduleRouter,
 });
 
 export type AppRouter = typeof appRouter;

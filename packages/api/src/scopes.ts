@@ -7,7 +7,9 @@ export const apiScopes = [
   "workflows:write",
   "runs:read",
   "runs:write",
+  "secrets:read",
   "secrets:write",
+  "schedules:read",
   "schedules:write",
   "webhooks:write",
 ] as const;

@@ -5,6 +5,7 @@ import { AppError, fieldErrorsFromIssues, type FieldErrors } from "@trellis/conf
 import { findMembership, hasRole } from "@trellis/auth";
 import type { Role } from "@trellis/db/schema";
 import type { Context } from "./context";
+import { AppErrorWithExtensions } from "./services/errors";
 import { limit } from "./rate-limit";
 
 const t = initTRPC.context<Context>().create({
@@ -25,6 +26,8 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         requestId: ctx?.requestId,
         fieldErrors,
+        // Compiler problems and the current revision, so the editor can show them.
+        ...(cause instanceof AppErrorWithExtensions ? cause.extensions : {}),
       },
     };
   },

@@ -51,6 +51,16 @@ export const envSchema = z.object({
   TRELLIS_RATE_LIMITS: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   REST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  // Embedded driver: runs one worker process executes at once.
+  TRELLIS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  // Embedded driver: how long a worker's claim on a run lasts without a heartbeat; a dead worker's runs resume after it.
+  TRELLIS_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  // Embedded driver: fallback poll for queued runs, due schedules and expired leases (notifications wake workers sooner).
+  TRELLIS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  // Embedded driver: on SIGTERM, how long steps in flight may take to finish before their runs are released.
+  TRELLIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  // Hosts the HTTP node may reach although they resolve to private addresses: comma-separated names, *.suffixes, IPs or CIDRs.
+  TRELLIS_ALLOWED_HOSTS: optionalString.transform((v) => (v ? v.split(",").map((h) => h.trim()).filter(Boolean) : [])),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,4 +1,16 @@
 export { readJsonBody, readTextLimited } from "./body";
-export { problemResponse, problemType, type Problem } from "./problem";
+export { buildOpenApiDocument, openApiDocument, problemSchema } from "./openapi";
+export { defineOperation, etagOf, pageReply, restOperation, restPageSchema, type OperationContext, type OperationReply, type OperationSpec } from "./operation";
+export {
+  allOperations,
+  nodeTypeOperations,
+  scheduleOperations,
+  secretOperations,
+  templateOperations,
+  versionOperations,
+  workflowOperations,
+  workspaceOperations,
+} from "./operations";
+export { HttpProblem, problemCatalog, problemResponse, problemType, type Problem } from "./problem";
 export { requestIdFrom } from "./request-id";
 export { json, restRoute, type RestContext } from "./route";

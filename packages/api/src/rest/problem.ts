@@ -1,6 +1,7 @@
 import { ZodError } from "zod";
-import { AppError, fieldErrorsFromIssues, type ErrorCode } from "@trellis/config/errors";
+import { AppError, errorStatus, fieldErrorsFromIssues, type ErrorCode } from "@trellis/config/errors";
 import { logger } from "@trellis/config/logger";
+import { AppErrorWithExtensions, type ErrorExtensions } from "../services/errors";
 
 const titles: Record<ErrorCode, string> = {
   BAD_REQUEST: "Bad request",
@@ -17,13 +18,21 @@ const titles: Record<ErrorCode, string> = {
   SERVICE_UNAVAILABLE: "Service unavailable",
 };
 
+const slugOf = (code: ErrorCode) => code.toLowerCase().replaceAll("_", "-");
+
 /** A stable problem type per error code, documented on the API reference page. */
 export function problemType(code: ErrorCode): string {
-  return `/api/docs/problems#${code.toLowerCase().replaceAll("_", "-")}`;
+  return `/api/docs/problems#${slugOf(code)}`;
+}
+
+/** Every problem type the REST API answers with, for the reference page that documents them. */
+export function problemCatalog(): { slug: string; status: number; title: string }[] {
+  const fromCodes = (Object.keys(titles) as ErrorCode[]).map((code) => ({ slug: slugOf(code), status: errorStatus[code], title: titles[code] }));
+  return [...fromCodes, { slug: "precondition-required", status: 428, title: "Precondition required" }].sort((a, b) => a.status - b.status);
 }
 
 /** The RFC 9457 body Trellis answers errors with. */
-export interface Problem {
+export interface Problem extends ErrorExtensions {
   type: string;
   title: string;
   status: number;
@@ -34,10 +43,30 @@ export interface Problem {
 }
 
 /**
+ * An answer that only HTTP has a word for, such as 428 Precondition Required:
+ * the domain's error vocabulary (and so tRPC) never needs it.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly slug: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpProblem";
+  }
+}
+
+/**
  * Any thrown value as an `application/problem+json` response. Unknown errors
  * become a generic 500 whose detail stays in the log.
  */
 export function problemResponse(error: unknown, requestId: string, instance?: string, headers?: ConstructorParameters<typeof Headers>[0]): Response {
+  if (error instanceof HttpProblem) {
+    const body: Problem = { type: `/api/docs/problems#${error.slug}`, title: error.title, status: error.status, detail: error.message, ...(instance ? { instance } : {}), requestId };
+    return problemJson(body, requestId, headers);
+  }
   let appError: AppError;
   if (error instanceof AppError) appError = error;
   else if (error instanceof ZodError) {
@@ -56,10 +85,16 @@ export function problemResponse(error: unknown, requestId: string, instance?: st
     ...(instance ? { instance } : {}),
     requestId,
     ...(appError.fieldErrors ? { errors: appError.fieldErrors } : {}),
+    ...(appError instanceof AppErrorWithExtensions ? appError.extensions : {}),
   };
+  const responseHeaders = new Headers(headers);
+  if (appError.code === "UNAUTHORIZED") responseHeaders.set("www-authenticate", 'Bearer realm="trellis"');
+  return problemJson(body, requestId, responseHeaders);
+}
+
+function problemJson(body: Problem, requestId: string, headers?: ConstructorParameters<typeof Headers>[0]): Response {
   const responseHeaders = new Headers(headers);
   responseHeaders.set("content-type", "application/problem+json");
   responseHeaders.set("x-request-id", requestId);
-  if (appError.code === "UNAUTHORIZED") responseHeaders.set("www-authenticate", 'Bearer realm="trellis"');
-  return new Response(JSON.stringify(body), { status: appError.status, headers: responseHeaders });
+  return new Response(JSON.stringify(body), { status: body.status, headers: responseHeaders });
 }

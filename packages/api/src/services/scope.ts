@@ -8,3 +8,15 @@ export interface WorkspaceScope {
   userId: string;
   role: Role;
 }
+
+/**
+ * What a data service needs: the workspace it acts in and, when a person acts,
+ * who (recorded as `createdBy`). REST calls act through an API key, which is
+ * nobody in particular, so their `userId` is null. Roles and scopes were
+ * checked at the edge before a service is called.
+ */
+export interface DataScope {
+  db: Database;
+  workspaceId: string;
+  userId: string | null;
+}

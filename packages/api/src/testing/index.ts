@@ -1,2 +1,3 @@
 export { callerFor, workspaceWithRoles } from "./callers";
-export { startUpstashRestAdapter, type UpstashRestAdapter } from "./upstash-rest-adapter";
+export { rejection } from "./errors";
+export { apiKeyWithScopes, restCaller, type RestCallOptions } from "./rest";

@@ -1,7 +1,7 @@
 import { getWorkspaceOrThrow } from "@trellis/api";
-import { json, restRoute } from "@trellis/api/rest";
+import { restOperation, workspaceOperations } from "@trellis/api/rest";
 
 /** The workspace the API key belongs to. */
-export const GET = restRoute("workspace:read", async ({ db, principal }) =>
-  json({ ...(await getWorkspaceOrThrow(db, principal.workspaceId)), scopes: principal.scopes }),
-);
+export const GET = restOperation(workspaceOperations.get, async ({ scope, principal }) => ({
+  body: { ...(await getWorkspaceOrThrow(scope.db, scope.workspaceId)), scopes: principal.scopes },
+}));

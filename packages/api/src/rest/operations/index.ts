@@ -1,0 +1,21 @@
+import type { OperationSpec } from "../operation";
+import { nodeTypeOperations } from "./node-types";
+import { scheduleOperations } from "./schedules";
+import { secretOperations } from "./secrets";
+import { templateOperations } from "./templates";
+import { versionOperations } from "./versions";
+import { workflowOperations } from "./workflows";
+import { workspaceOperations } from "./workspace";
+
+export { nodeTypeOperations, scheduleOperations, secretOperations, templateOperations, versionOperations, workflowOperations, workspaceOperations };
+
+/** Every REST operation, in the order the reference lists them. */
+export const allOperations: readonly OperationSpec[] = [
+  ...Object.values(workspaceOperations),
+  ...Object.values(workflowOperations),
+  ...Object.values(versionOperations),
+  ...Object.values(templateOperations),
+  ...Object.values(nodeTypeOperations),
+  ...Object.values(secretOperations),
+  ...Object.values(scheduleOperations),
+];
