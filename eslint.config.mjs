@@ -12,7 +12,7 @@ const noWebApp = ["@trellis/web*", "**/apps/web/**"];
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/.next/**", "**/dist/**", "drizzle/**", "**/next-env.d.ts", "test-results/**", "playwright-report/**", ".data/**", "**/.data/**"],
+    ignores: ["**/node_modules/**", "**/.scratch/**", "**/.*-scratch/**", "**/.next/**", "**/dist/**", "drizzle/**", "**/next-env.d.ts", "test-results/**", "playwright-report/**", ".data/**", "**/.data/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

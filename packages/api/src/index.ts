@@ -25,3 +25,33 @@ export { getNodeTypeOrThrow, listNodeTypes, testNodeType } from "./services/node
 export { createSecret, deleteSecret, listSecrets, resolveWorkspaceSecrets, rotateSecret } from "./services/secrets";
 export { createSchedule, deleteSchedule, getScheduleOrThrow, listSchedules, updateSchedule } from "./services/schedules";
 export { workflowTemplates, type WorkflowTemplate } from "./templates";
+export {
+  createWebhook,
+  deleteWebhook,
+  getWebhookDeliveryOrThrow,
+  getWebhookOrThrow,
+  listWebhookDeliveries,
+  listWebhooks,
+  replayWebhookDelivery,
+  rotateWebhookSecret,
+  updateWebhook,
+  type WebhookDeliveryView,
+  type WebhookView,
+  type WebhookWithSecret,
+} from "./services/webhooks";
+export {
+  createSubscription,
+  deleteSubscription,
+  getRunCallbackSecret,
+  getSubscriptionOrThrow,
+  listNotificationDeliveries,
+  listSubscriptions,
+  replayNotification,
+  type NotificationDeliveryView,
+  type SubscriptionView,
+} from "./services/notifications";
+
+// Webhook ingress (the /api/hooks/[slug] route) and outbound notification delivery.
+export { handleWebhookDelivery, MAX_RESULT_WAIT_MS } from "./webhooks/ingress";
+export { startNotificationDelivery } from "./webhooks/notification-delivery";
+export { resolvePolicies } from "./rate-limit/policies";

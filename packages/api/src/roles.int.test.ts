@@ -1,9 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
+import { schema, type Database } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
+import { toSql } from "@trellis/runtime";
 import type { Role } from "@trellis/db/schema";
 import { appRouter } from "./root";
 import { callerFor, workspaceWithRoles } from "./testing";
+import { acceptDelivery } from "./webhooks/delivery-store";
 
 type Cast = Awaited<ReturnType<typeof workspaceWithRoles>>;
 type Caller = ReturnType<typeof callerFor>;
@@ -11,7 +14,7 @@ type Caller = ReturnType<typeof callerFor>;
 interface Case {
   minimum: Role;
   /** Prepares what the call needs (as the owner) and returns the call. */
-  prepare(cast: Cast, asOwner: Caller): Promise<(caller: Caller, workspaceId: string) => Promise<unknown>>;
+  prepare(cast: Cast, asOwner: Caller, db: Database): Promise<(caller: Caller, workspaceId: string) => Promise<unknown>>;
 }
 
 /** Every procedure that touches workspace data, with the least role allowed to call it. */
@@ -183,6 +186,8 @@ function workflowProcedures(): Record<string, Case> {
       },
     },
     ...scheduleProcedures(),
+    ...webhookProcedures(),
+    ...notificationProcedures(),
   };
 }
 
@@ -239,6 +244,129 @@ function scheduleProcedures(): Record<string, Case> {
   };
 }
 
+async function preparedWebhook(cast: Cast, owner: Caller) {
+  const { id } = await preparedWorkflow(cast, owner);
+  return owner.webhook.create({ workspaceId: cast.workspace.id, workflowId: id, signatureScheme: "standard-webhooks" });
+}
+
+/** A webhook with one accepted delivery (and its run), as ingress would have stored them. */
+async function preparedDelivery(cast: Cast, owner: Caller, db: Database) {
+  const webhook = await preparedWebhook(cast, owner);
+  const accepted = await acceptDelivery(toSql(db), {
+    webhook: { id: webhook.id, workspaceId: cast.workspace.id, workflowId: webhook.workflowId },
+    parts: { contentType: "application/json", headers: {}, query: {} },
+    body: "{}",
+    runInput: { method: "POST", headers: {}, query: {}, body: {} },
+    dedupeKey: null,
+    dedupeWindowSeconds: 0,
+  });
+  return { webhookId: webhook.id, deliveryId: accepted.deliveryId };
+}
+
+// Admins manage webhooks (they hold signing secrets); whoever sees runs sees the configurations and the
+// delivery log; replaying a delivery starts a run, as editors may. Notifications are admin-only, reads
+// included: subscribed URLs are often credentials themselves.
+function webhookProcedures(): Record<string, Case> {
+  return {
+    "webhook.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.webhook.list({ workspaceId }) },
+    "webhook.get": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWebhook(cast, owner);
+        return (c, workspaceId) => c.webhook.get({ workspaceId, webhookId: id });
+      },
+    },
+    "webhook.create": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWorkflow(cast, owner);
+        return (c, workspaceId) => c.webhook.create({ workspaceId, workflowId: id, signatureScheme: "hmac-sha256" });
+      },
+    },
+    "webhook.update": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWebhook(cast, owner);
+        return (c, workspaceId) => c.webhook.update({ workspaceId, webhookId: id, name: "Renamed" });
+      },
+    },
+    "webhook.delete": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWebhook(cast, owner);
+        return (c, workspaceId) => c.webhook.delete({ workspaceId, webhookId: id });
+      },
+    },
+    "webhook.rotateSecret": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWebhook(cast, owner);
+        return (c, workspaceId) => c.webhook.rotateSecret({ workspaceId, webhookId: id, overlapSeconds: 60 });
+      },
+    },
+    "webhook.deliveries": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { id } = await preparedWebhook(cast, owner);
+        return (c, workspaceId) => c.webhook.deliveries({ workspaceId, webhookId: id });
+      },
+    },
+    "webhook.delivery": {
+      minimum: "viewer",
+      prepare: async (cast, owner, db) => {
+        const ids = await preparedDelivery(cast, owner, db);
+        return (c, workspaceId) => c.webhook.delivery({ workspaceId, ...ids });
+      },
+    },
+    "webhook.replayDelivery": {
+      minimum: "editor",
+      prepare: async (cast, owner, db) => {
+        const ids = await preparedDelivery(cast, owner, db);
+        return (c, workspaceId) => c.webhook.replayDelivery({ workspaceId, ...ids });
+      },
+    },
+  };
+}
+
+function notificationProcedures(): Record<string, Case> {
+  const subscribe = (owner: Caller, workspaceId: string) =>
+    owner.notificationSubscription.create({ workspaceId, url: "https://example.com/hooks", events: ["run.failed"] });
+  return {
+    "notificationSubscription.list": { minimum: "admin", prepare: async () => (c, workspaceId) => c.notificationSubscription.list({ workspaceId }) },
+    "notificationSubscription.get": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const { id } = await subscribe(owner, cast.workspace.id);
+        return (c, workspaceId) => c.notificationSubscription.get({ workspaceId, subscriptionId: id });
+      },
+    },
+    "notificationSubscription.create": { minimum: "admin", prepare: async () => (c, workspaceId) => subscribe(c, workspaceId) },
+    "notificationSubscription.delete": {
+      minimum: "admin",
+      prepare: async (cast, owner) => {
+        const { id } = await subscribe(owner, cast.workspace.id);
+        return (c, workspaceId) => c.notificationSubscription.delete({ workspaceId, subscriptionId: id });
+      },
+    },
+    "notificationSubscription.callbackSecret": {
+      minimum: "admin",
+      prepare: async () => (c, workspaceId) => c.notificationSubscription.callbackSecret({ workspaceId }),
+    },
+    "notificationDelivery.list": { minimum: "admin", prepare: async () => (c, workspaceId) => c.notificationDelivery.list({ workspaceId }) },
+    "notificationDelivery.replay": {
+      minimum: "admin",
+      prepare: async (cast, _owner, db) => {
+        const [row] = await db
+          .insert(schema.notificationDeliveries)
+          .values({ workspaceId: cast.workspace.id, event: "run.failed", url: "https://example.com/hooks", payload: {}, status: "failed" })
+          .returning({ id: schema.notificationDeliveries.id });
+        if (!row) throw new Error("no notification delivery was inserted");
+        return (c, workspaceId) => c.notificationDelivery.replay({ workspaceId, deliveryId: row.id });
+      },
+    },
+  };
+}
+
 /** Procedures that act on the caller's own account, or find workspaces through membership. */
 const notWorkspaceScoped = [
   "account.signUp",
@@ -271,7 +399,7 @@ describeEachDriver("roles and workspace isolation", (ctx) => {
     it(`${path}: below ${testCase.minimum} is FORBIDDEN, ${testCase.minimum} succeeds, outsiders get NOT_FOUND`, async () => {
       const db = ctx.db();
       const cast = await workspaceWithRoles(db);
-      const call = await testCase.prepare(cast, callerFor(db, cast.owner));
+      const call = await testCase.prepare(cast, callerFor(db, cast.owner), db);
       const id = cast.workspace.id;
 
       expect(await codeOf(call(callerFor(db, null), id))).toBe("UNAUTHORIZED");

@@ -4,9 +4,11 @@ import { apiKeyRouter } from "./router/api-key";
 import { inviteRouter } from "./router/invite";
 import { memberRouter } from "./router/member";
 import { nodeTypeRouter } from "./router/node-type";
+import { notificationDeliveryRouter, notificationSubscriptionRouter } from "./router/notification";
 import { scheduleRouter } from "./router/schedule";
 import { secretRouter } from "./router/secret";
 import { templateRouter } from "./router/template";
+import { webhookRouter } from "./router/webhook";
 import { workflowRouter } from "./router/workflow";
 import { workflowVersionRouter } from "./router/workflow-version";
 import { workspaceRouter } from "./router/workspace";
@@ -24,6 +26,9 @@ export const appRouter = router({
   nodeType: nodeTypeRouter,
   secret: secretRouter,
   schedule: scheduleRouter,
+  webhook: webhookRouter,
+  notificationSubscription: notificationSubscriptionRouter,
+  notificationDelivery: notificationDeliveryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,7 +11,10 @@ export const apiScopes = [
   "secrets:write",
   "schedules:read",
   "schedules:write",
+  "webhooks:read",
   "webhooks:write",
+  "notifications:read",
+  "notifications:write",
 ] as const;
 
 export type ApiScope = (typeof apiScopes)[number];

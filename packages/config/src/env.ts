@@ -52,7 +52,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   REST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   // Embedded driver: runs one worker process executes at once.
-  TRELLIS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  TRELLIS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   // Embedded driver: how long a worker's claim on a run lasts without a heartbeat; a dead worker's runs resume after it.
   TRELLIS_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   // Embedded driver: fallback poll for queued runs, due schedules and expired leases (notifications wake workers sooner).

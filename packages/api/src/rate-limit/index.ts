@@ -2,6 +2,7 @@ import { env } from "@trellis/config";
 import { createMemoryLimiter, createUpstashLimiter, type RateLimiter, type RateLimitResult } from "./limiter";
 import { resolvePolicies, type PolicyName, type PolicyTable } from "./policies";
 
+export { clientIp } from "./client-ip";
 export { createMemoryLimiter, createUpstashLimiter, rateLimitHeaders, type RateLimiter, type RateLimitResult } from "./limiter";
 export { defaultPolicies, resolvePolicies, type PolicyName, type PolicyTable, type RateLimitPolicy } from "./policies";
 

@@ -21,7 +21,12 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
 }
 
 export async function readTextLimited(request: Request, limit: number): Promise<string> {
-  if (!request.body) return "";
+  return (await readBytesLimited(request, limit)).toString("utf8");
+}
+
+/** The raw bytes of a body no larger than `limit` (signatures are computed over bytes, not text). */
+export async function readBytesLimited(request: Request, limit: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -35,7 +40,7 @@ export async function readTextLimited(request: Request, limit: number): Promise<
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(limit: number) {

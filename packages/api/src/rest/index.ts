@@ -1,13 +1,15 @@
-export { readJsonBody, readTextLimited } from "./body";
+export { readBytesLimited, readJsonBody, readTextLimited } from "./body";
 export { buildOpenApiDocument, openApiDocument, problemSchema } from "./openapi";
 export { defineOperation, etagOf, pageReply, restOperation, restPageSchema, type OperationContext, type OperationReply, type OperationSpec } from "./operation";
 export {
   allOperations,
   nodeTypeOperations,
+  notificationOperations,
   scheduleOperations,
   secretOperations,
   templateOperations,
   versionOperations,
+  webhookOperations,
   workflowOperations,
   workspaceOperations,
 } from "./operations";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
 import { definitionDiffSchema } from "../services/definition-diff";
 import { nodeTestResultSchema, nodeTypeSchema } from "../services/node-types";
+import { notificationDeliverySchema, subscriptionSchema } from "../services/notifications";
 import { scheduleSchema } from "../services/schedules";
 import { secretSchema } from "../services/secrets";
 import { definitionProblemSchema, definitionSchema } from "../services/workflow-definition";
@@ -9,6 +10,7 @@ import { workflowExportSchema } from "../services/workflow-export";
 import { workflowStatsSchema } from "../services/workflow-stats";
 import { templateSummarySchema } from "../services/workflow-templates";
 import { versionSchema, versionSummarySchema } from "../services/workflow-versions";
+import { webhookDeliverySchema, webhookSchema } from "../services/webhooks";
 import { workflowSchema, workflowSummarySchema } from "../services/workflows";
 import type { OperationSpec } from "./operation";
 import { allOperations } from "./operations";
@@ -37,6 +39,7 @@ const errorAnswers: Record<number, [name: string, description: string]> = {
   415: ["UnsupportedMediaType", "The body is not application/json"],
   422: ["UnprocessableContent", "The input is not valid; `errors` (and `problems`) say where"],
   428: ["PreconditionRequired", "If-Match is required"],
+  429: ["TooManyRequests", "Rate limited (per client IP, then per API key); Retry-After says when to try again"],
   500: ["InternalServerError", "Unexpected failure; quote the request id"],
 };
 
@@ -44,7 +47,12 @@ const errorAnswers: Record<number, [name: string, description: string]> = {
 const errorResponses = new Map<number, ZodOpenApiResponseObject>(
   Object.entries(errorAnswers).map(([status, [name, description]]) => [
     Number(status),
-    { id: name, description, content: { "application/problem+json": { schema: problemSchema } } },
+    {
+      id: name,
+      description,
+      ...(status === "429" ? { headers: z.object({ "Retry-After": z.string().meta({ description: "Seconds to wait" }) }) } : {}),
+      content: { "application/problem+json": { schema: problemSchema } },
+    },
   ]),
 );
 
@@ -55,7 +63,7 @@ const responseHeaders = {
 };
 
 function errorStatuses(spec: OperationSpec): number[] {
-  const statuses = new Set([401, 403, 500, ...(spec.errors ?? [])]);
+  const statuses = new Set([401, 403, 429, 500, ...(spec.errors ?? [])]);
   if (spec.params) statuses.add(404);
   if (spec.query) [400, 422].forEach((s) => statuses.add(s));
   if (spec.body) [400, 413, 415, 422].forEach((s) => statuses.add(s));
@@ -147,9 +155,9 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = allO
         title: "Trellis REST API",
         version: "1",
         description:
-          "Workflows, versions, node types, secrets and schedules of the workspace an API key belongs to. Errors are RFC 9457 problem+json. Lists are cursor-paginated: follow `next`.",
+          "Workflows, versions, node types, secrets, schedules, webhooks and notifications of the workspace an API key belongs to. Errors are RFC 9457 problem+json. Lists are cursor-paginated: follow `next`.",
       },
-      tags: ["Workspace", "Workflows", "Versions", "Templates", "Node types", "Secrets", "Schedules"].map((name) => ({ name })),
+      tags: ["Workspace", "Workflows", "Versions", "Templates", "Node types", "Secrets", "Schedules", "Webhooks", "Notifications"].map((name) => ({ name })),
       paths,
       components: {
         securitySchemes: {
@@ -171,6 +179,10 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = allO
           NodeTestResult: nodeTestResultSchema,
           Secret: secretSchema,
           Schedule: scheduleSchema,
+          Webhook: webhookSchema,
+          WebhookDelivery: webhookDeliverySchema,
+          NotificationSubscription: subscriptionSchema,
+          NotificationDelivery: notificationDeliverySchema,
         },
       },
     },

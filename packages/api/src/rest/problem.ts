@@ -28,7 +28,13 @@ export function problemType(code: ErrorCode): string {
 /** Every problem type the REST API answers with, for the reference page that documents them. */
 export function problemCatalog(): { slug: string; status: number; title: string }[] {
   const fromCodes = (Object.keys(titles) as ErrorCode[]).map((code) => ({ slug: slugOf(code), status: errorStatus[code], title: titles[code] }));
-  return [...fromCodes, { slug: "precondition-required", status: 428, title: "Precondition required" }].sort((a, b) => a.status - b.status);
+  return [
+    ...fromCodes,
+    { slug: "precondition-required", status: 428, title: "Precondition required" },
+    // Result-mode webhook answers: the delivery was accepted, its run did not succeed.
+    { slug: "run-failed", status: 500, title: "Run failed" },
+    { slug: "run-cancelled", status: 409, title: "Run cancelled" },
+  ].sort((a, b) => a.status - b.status);
 }
 
 /** The RFC 9457 body Trellis answers errors with. */

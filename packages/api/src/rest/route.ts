@@ -1,6 +1,7 @@
 import { AppError } from "@trellis/config/errors";
 import { logger } from "@trellis/config/logger";
 import { getAppDatabase, type Database } from "@trellis/db";
+import { clientIp, limit, rateLimitHeaders, type PolicyName } from "../rate-limit";
 import type { ApiScope } from "../scopes";
 import { authenticateApiKey, type ApiKeyPrincipal } from "../services/api-keys";
 import { problemResponse } from "./problem";
@@ -31,25 +32,41 @@ function requireScope(principal: ApiKeyPrincipal, scope: ApiScope) {
 }
 
 /**
- * A REST route handler: authenticate the key → check its scope → handle →
- * map errors to problem+json. Every response carries the request id.
+ * Counts the request against a policy: the verdict's RateLimit headers go on
+ * the answer (a later step's replace an earlier one's), 429 past the limit.
+ */
+async function rateLimit(policy: PolicyName, key: string, headers: Headers): Promise<void> {
+  const verdict = await limit(policy, key);
+  for (const [name, value] of Object.entries(rateLimitHeaders(verdict))) headers.set(name, value);
+  if (!verdict.success) throw new AppError("TOO_MANY_REQUESTS", `Too many requests: retry in ${headers.get("retry-after")} s`);
+}
+
+/**
+ * A REST route handler: rate limit by client IP → authenticate the key →
+ * rate limit by key → check its scope → handle → map errors to
+ * problem+json. Every response carries the request id and the RateLimit
+ * headers of the last limit applied.
  */
 export function restRoute(scope: ApiScope, handle: (ctx: RestContext) => Promise<Response>) {
   return async (request: Request, route?: RouteParams): Promise<Response> => {
     const requestId = requestIdFrom(request.headers);
     const instance = new URL(request.url).pathname;
+    const limits = new Headers();
     try {
+      await rateLimit("restIp", clientIp(request.headers), limits);
       const { db } = await getAppDatabase();
       const principal = await authenticate(request, db);
+      await rateLimit("restApiKey", principal.keyId, limits);
       requireScope(principal, scope);
       const response = await handle({ request, db, principal, requestId, params: (await route?.params) ?? {} });
       response.headers.set("x-request-id", requestId);
+      limits.forEach((value, name) => response.headers.set(name, value));
       return response;
     } catch (error) {
       if (error instanceof AppError && error.status < 500) {
         logger().info({ requestId, instance, code: error.code }, "REST request refused");
       }
-      return problemResponse(error, requestId, instance);
+      return problemResponse(error, requestId, instance, limits);
     }
   };
 }

@@ -1,3 +1,5 @@
 export { callerFor, workspaceWithRoles } from "./callers";
 export { rejection } from "./errors";
 export { apiKeyWithScopes, restCaller, type RestCallOptions } from "./rest";
+export { peersBody, peersWorkload, storedDeliveries, webhookFixture } from "./webhooks";
+export { configureRateLimits, createMemoryLimiter } from "../rate-limit";

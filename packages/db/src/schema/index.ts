@@ -5,3 +5,4 @@ export * from "./secrets";
 export * from "./users";
 export * from "./workflows";
 export * from "./workspaces";
+export * from "./webhooks";

@@ -90,6 +90,8 @@ export const runs = pgTable(
     index("runs_workflow_id_status_idx").on(t.workflowId, t.status),
     index("runs_dead_lettered_idx").on(t.workspaceId, t.deadLetteredAt).where(sql`${t.deadLetteredAt} is not null and ${t.dismissedAt} is null`),
     index("runs_finished_at_idx").on(t.finishedAt),
+    // Cancelling a run cancels its child runs (workflow.invoke).
+    index("runs_parent_run_id_idx").on(t.parentRunId).where(sql`${t.parentRunId} is not null`),
   ],
 );
 

@@ -31,6 +31,8 @@ export const workflows = pgTable(
   (t) => [
     index("workflows_workspace_id_updated_at_idx").on(t.workspaceId, t.updatedAt.desc()),
     index("workflows_workspace_id_name_idx").on(t.workspaceId, t.name),
+    // The embedded worker asks on every claim whether limited workflows have queued runs.
+    index("workflows_concurrency_limit_idx").on(t.id).where(sql`${t.concurrencyLimit} is not null`),
   ],
 );
 

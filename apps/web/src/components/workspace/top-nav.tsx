@@ -10,6 +10,7 @@ export function TopNav() {
   const base = `/w/${slug}`;
   const links = [
     { href: base, label: "Overview", current: pathname === base },
+    { href: `${base}/workflows`, label: "Workflows", current: pathname === `${base}/workflows` || pathname.startsWith(`${base}/workflows/`) },
     { href: `${base}/settings`, label: "Settings", current: pathname === `${base}/settings` || pathname.startsWith(`${base}/settings/`) },
   ];
   return (

@@ -1,13 +1,25 @@
 import type { OperationSpec } from "../operation";
 import { nodeTypeOperations } from "./node-types";
+import { notificationOperations } from "./notifications";
 import { scheduleOperations } from "./schedules";
 import { secretOperations } from "./secrets";
 import { templateOperations } from "./templates";
 import { versionOperations } from "./versions";
+import { webhookOperations } from "./webhooks";
 import { workflowOperations } from "./workflows";
 import { workspaceOperations } from "./workspace";
 
-export { nodeTypeOperations, scheduleOperations, secretOperations, templateOperations, versionOperations, workflowOperations, workspaceOperations };
+export {
+  nodeTypeOperations,
+  notificationOperations,
+  scheduleOperations,
+  secretOperations,
+  templateOperations,
+  versionOperations,
+  webhookOperations,
+  workflowOperations,
+  workspaceOperations,
+};
 
 /** Every REST operation, in the order the reference lists them. */
 export const allOperations: readonly OperationSpec[] = [
@@ -18,4 +30,6 @@ export const allOperations: readonly OperationSpec[] = [
   ...Object.values(nodeTypeOperations),
   ...Object.values(secretOperations),
   ...Object.values(scheduleOperations),
+  ...Object.values(webhookOperations),
+  ...Object.values(notificationOperations),
 ];

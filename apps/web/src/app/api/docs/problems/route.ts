@@ -15,6 +15,8 @@ const explanations: Record<string, string> = {
   "too-many-requests": "Slow down and retry after the time the Retry-After header gives.",
   "internal-server-error": "Something failed on the server. Quote the requestId when reporting it.",
   "service-unavailable": "The server cannot answer now (for example, the database is unreachable). Retry later.",
+  "run-failed": "A result-mode webhook's delivery was accepted, but the run it started failed; the detail names the node and its error, Location the run.",
+  "run-cancelled": "A result-mode webhook's delivery was accepted, but its run was cancelled before producing a result; Location names the run.",
 };
 
 export function GET(): Response {

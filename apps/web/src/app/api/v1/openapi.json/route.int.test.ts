@@ -39,7 +39,7 @@ describe("GET /api/v1/openapi.json", () => {
     expect(operations.map((o) => o.operationId).sort()).toEqual(allOperations.map((o) => o.id).sort());
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
     const patch = document.paths["/api/v1/workflows/{workflowId}"]?.patch;
-    expect(Object.keys(patch?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "412", "413", "415", "422", "428", "500"]);
+    expect(Object.keys(patch?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "412", "413", "415", "422", "428", "429", "500"]);
     expect(patch?.security).toEqual([{ apiKey: ["workflows:write"] }]);
   });
 

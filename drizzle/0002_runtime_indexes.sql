@@ -1,0 +1,2 @@
+CREATE INDEX "runs_parent_run_id_idx" ON "runs" USING btree ("parent_run_id") WHERE "runs"."parent_run_id" is not null;--> statement-breakpoint
+CREATE INDEX "workflows_concurrency_limit_idx" ON "workflows" USING btree ("id") WHERE "workflows"."concurrency_limit" is not null;

@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { queryRows } from "@trellis/db";
+import { describeEachDriver } from "@trellis/db/testing";
+import { getRunEventBus, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
+import { peersBody, webhookFixture } from "../testing";
+import { handleWebhookDelivery } from "./ingress";
+
+describeEachDriver(
+  "result-mode webhooks, with the embedded runtime executing the runs",
+  (ctx) => {
+    let runtime: EmbeddedRuntime;
+    beforeAll(async () => {
+      runtime = await startEmbeddedRuntime({ handle: ctx.handle(), concurrency: 4, leaseMs: 5_000, pollIntervalMs: 200, scheduler: false, retention: false });
+    });
+    afterAll(async () => {
+      await runtime?.stop({ graceMs: 1_000 });
+      // Result mode listens on the run event bus; its LISTEN connection would keep the pool from closing.
+      await getRunEventBus(ctx.handle()).close();
+    });
+
+    const deliver = (slug: string, body: string) =>
+      handleWebhookDelivery(new Request(`http://localhost/api/hooks/${slug}`, { method: "POST", body, headers: { "content-type": "application/json" } }), slug, {
+        handle: ctx.handle(),
+      });
+
+    it("answers 200 with the run's output once it finishes (the PEERS workload), and a duplicate with the same", async () => {
+      const { webhook } = await webhookFixture(ctx.db(), { answerMode: "result", resultTimeoutMs: 10_000 });
+      const small = { id: 1, values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
+      const response = await deliver(webhook.slug, JSON.stringify(small));
+      expect(response.status).toBe(200);
+      const location = response.headers.get("location");
+      expect(location).toMatch(/^\/api\/v1\/runs\/[0-9a-f-]{36}$/);
+      const expected = { respond: { ...small, sum: 55, processedBy: "trellis", route: "small" } };
+      expect(await response.json()).toEqual(expected);
+
+      const again = await deliver(webhook.slug, JSON.stringify(small));
+      expect(again.status).toBe(200);
+      expect(again.headers.get("location")).toBe(location);
+      expect(await again.json()).toEqual(expected);
+
+      const big = await deliver(webhook.slug, JSON.stringify({ id: 2, values: [50, 60] }));
+      expect(((await big.json()) as { respond: { route: string } }).respond.route).toBe("big");
+      // The log records what the sender was answered.
+      const codes = await queryRows(ctx.db(), sql`SELECT verdict, status_code FROM webhook_deliveries WHERE webhook_id = ${webhook.id} ORDER BY received_at`);
+      expect(codes).toEqual([
+        { verdict: "accepted", status_code: 200 },
+        { verdict: "duplicate", status_code: 200 },
+        { verdict: "accepted", status_code: 200 },
+      ]);
+    });
+
+    it("answers a failed run as problem+json with the run's Location", async () => {
+      const { webhook } = await webhookFixture(ctx.db(), { answerMode: "result" }, {
+        schemaVersion: 1,
+        nodes: [
+          { id: "webhook", type: "trigger.webhook" },
+          { id: "explode", type: "transform", config: { expression: '$error("the payload was rejected")' } },
+        ],
+        edges: [{ id: "e1", source: "webhook", target: "explode" }],
+      });
+      const response = await deliver(webhook.slug, JSON.stringify(peersBody(3)));
+      expect(response.status).toBe(500);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(response.headers.get("location")).toMatch(/^\/api\/v1\/runs\//);
+      expect(await response.json()).toMatchObject({ type: "/api/docs/problems#run-failed", detail: expect.stringMatching(/explode.*the payload was rejected/) });
+    });
+
+    it("falls back to 202 + Location when the run takes longer than the webhook waits", async () => {
+      const { webhook } = await webhookFixture(ctx.db(), { answerMode: "result", resultTimeoutMs: 300 }, {
+        schemaVersion: 1,
+        nodes: [
+          { id: "webhook", type: "trigger.webhook" },
+          { id: "wait", type: "delay", config: { durationMs: 60_000 } },
+        ],
+        edges: [{ id: "e1", source: "webhook", target: "wait" }],
+      });
+      const started = Date.now();
+      const response = await deliver(webhook.slug, JSON.stringify(peersBody(4)));
+      expect(response.status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const { runId } = (await response.json()) as { runId: string };
+      expect(response.headers.get("location")).toBe(`/api/v1/runs/${runId}`);
+    });
+  },
+  { drivers: ["pglite", "pg"] },
+);

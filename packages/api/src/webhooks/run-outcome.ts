@@ -1,0 +1,64 @@
+import type { DatabaseHandle } from "@trellis/db";
+import { logger } from "@trellis/config/logger";
+import type { Json } from "@trellis/engine";
+import { getRunEventBus, sqlForHandle, type RunError } from "@trellis/runtime";
+import { statement } from "./delivery-store";
+
+/** How a run ended, as a result-mode answer needs it. */
+export interface RunOutcome {
+  status: "succeeded" | "failed" | "cancelled";
+  output: Json | null;
+  error: RunError | null;
+}
+
+const selectOutcome = statement(
+  "webhook_run_outcome",
+  `SELECT status, output, error FROM runs WHERE id = $1 AND workspace_id = $2 AND status IN ('succeeded', 'failed', 'cancelled')`,
+);
+
+/**
+ * Waits until the run finishes, up to `timeoutMs`; null when it did not (or
+ * when reading it failed: the run was accepted, so the caller answers 202).
+ * Subscribes to the run event bus before the first read, so a run finishing
+ * in between is not missed; each notice triggers one read, and notices that
+ * arrive during a read coalesce into one more.
+ */
+export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: string; runId: string }, timeoutMs: number): Promise<RunOutcome | null> {
+  const sql = sqlForHandle(handle);
+  const bus = getRunEventBus(handle);
+  return new Promise((resolve) => {
+    let settled = false;
+    let reading = false;
+    let again = false;
+    const settle = (outcome: RunOutcome | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(outcome);
+    };
+    const read = async () => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const [row] = await sql.query<RunOutcome>(selectOutcome, [ref.runId, ref.workspaceId]);
+          if (row) return settle({ status: row.status, output: row.output ?? null, error: row.error ?? null });
+        } while (again && !settled);
+      } catch (error) {
+        logger().error({ err: error, runId: ref.runId }, "reading a webhook run's outcome failed; answering 202");
+        settle(null);
+      } finally {
+        reading = false;
+      }
+    };
+    const unsubscribe = bus.subscribe({ runId: ref.runId }, () => void read());
+    const timer = setTimeout(() => settle(null), timeoutMs);
+    // Other processes' events arrive once the bus listens; read once it does (or could not).
+    void bus.ready().then(read, read);
+  });
+}

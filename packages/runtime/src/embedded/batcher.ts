@@ -1,0 +1,64 @@
+import { logger } from "@trellis/config/logger";
+import { isTransientDatabaseError } from "./journal-writer";
+
+const RETRY_DELAYS_MS = [25, 50, 100, 250, 500, 1_000, 2_000, 4_000];
+
+/**
+ * Group commit for one kind of write: items submitted while a flush is in
+ * flight go out together in the next one (one statement, one commit).
+ * Transient database errors (a lost connection) are retried with back-off.
+ */
+export class Batcher<I, O> {
+  private queue: { item: I; resolve(output: O): void; reject(error: unknown): void }[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly flush: (items: I[]) => Promise<O[]>,
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    // Started in a microtask, so items submitted in the same tick share the first batch.
+    const running = Promise.resolve().then(() => this.loop());
+    this.running = running;
+    void running.finally(() => {
+      this.running = null;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const outputs = await this.flush(batch.map((entry) => entry.item));
+          batch.forEach((entry, i) => entry.resolve(outputs[i] as O));
+          break;
+        } catch (error) {
+          const delay = isTransientDatabaseError(error) ? RETRY_DELAYS_MS[attempt] : undefined;
+          if (delay === undefined) {
+            for (const entry of batch) entry.reject(error);
+            break;
+          }
+          logger().warn({ err: error, attempt: attempt + 1, batch: this.name }, "batched write failed; retrying");
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    }
+  }
+}

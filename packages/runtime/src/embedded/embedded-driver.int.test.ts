@@ -1,0 +1,367 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeAll, expect, it } from "vitest";
+import { AppError } from "@trellis/config/errors";
+import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
+import { cancelRun, pauseRun, resumeRun } from "../lifecycle/run-control";
+import { decideApproval, listPendingApprovals, sendEvent } from "../lifecycle/run-events-delivery";
+import { startRun } from "../lifecycle/start-run";
+import { readJournal } from "../records/journal";
+import { readRunEvents } from "../records/run-events";
+import { createRun } from "../records/runs";
+import { sqlForHandle, statement } from "../sql/sql-client";
+import { callsOf, createProbe, gate, testRegistry } from "../testing/nodes";
+import { chain, createWorkflow, definition, eventually, waitForStatus } from "../testing/workflows";
+import { PlanCache } from "./plan-cache";
+import { startEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from "./runtime";
+
+const probe = createProbe();
+const registry = testRegistry(probe);
+const planCache = new PlanCache(registry);
+
+function suite(ctx: DriverSuiteContext) {
+  let workspaceId: string;
+  let runtime: EmbeddedRuntime | undefined;
+
+  beforeAll(async () => {
+    const user = await createUser(ctx.db());
+    workspaceId = (await createWorkspace(ctx.db(), user.id)).id;
+  });
+
+  afterEach(async () => {
+    await runtime?.stop({ graceMs: 2_000 });
+    runtime = undefined;
+  });
+
+  const start = async (options: EmbeddedRuntimeOptions = {}) => {
+    runtime = await startEmbeddedRuntime({
+      handle: ctx.handle(),
+      registry,
+      concurrency: 8,
+      leaseMs: 2_000,
+      pollIntervalMs: 200,
+      scheduler: false,
+      retention: false,
+      ...options,
+    });
+    return runtime;
+  };
+  const db = () => ctx.handle();
+  const ref = (runId: string) => ({ workspaceId, runId });
+  const run = async (workflowId: string, input: unknown = {}, extra: { idempotencyKey?: string; priority?: number } = {}) =>
+    (await startRun(db(), { workspaceId, workflowId, input: input as never, planCache, ...extra })).run;
+  const eventTypes = async (runId: string) => (await readRunEvents(db(), { workspaceId, runId })).map((e) => e.type);
+
+  it("runs a workflow, journaling every step once and recording its timeline", async () => {
+    await start();
+    const { workflowId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "add", type: "transform", config: { expression: "trigger.x + 1" } }, { id: "check", type: "test.step" }),
+    );
+    const started = await run(workflowId, { x: 41 });
+    const done = await waitForStatus(db(), ref(started.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(done.output).toEqual({ check: { input: 42, key: `${started.id}:check` } });
+    expect(callsOf(probe, "check", started.id)).toBe(1);
+
+    const journal = await readJournal(db(), started.id);
+    expect([...journal.keys()].sort()).toEqual(["add", "check", "trigger"]);
+    expect([...journal.values()].every((entry) => entry.status === "succeeded")).toBe(true);
+
+    const types = await eventTypes(started.id);
+    expect(types[0]).toBe("run.queued");
+    expect(types[1]).toBe("run.started");
+    expect(types.at(-1)).toBe("run.succeeded");
+    const completed = (await readRunEvents(db(), { workspaceId, runId: started.id })).filter((e) => e.type === "node.completed");
+    expect(completed.map((e) => e.nodeId)).toEqual(["trigger", "add", "check"]);
+  });
+
+  it("resumes a crashed execution from its journal without calling journaled steps again", async () => {
+    const { workflowId, versionId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "s1", type: "test.step" }, { id: "s2", type: "test.step" }, { id: "s3", type: "test.step" }),
+    );
+    // A first run produces real journal entries for the trigger and s1.
+    await start();
+    const first = await run(workflowId, { n: 1 });
+    await waitForStatus(db(), ref(first.id), "succeeded");
+    await runtime?.stop({ graceMs: 1_000 });
+    runtime = undefined;
+    const journal = await readJournal(db(), first.id);
+
+    // The state a worker SIGKILLed while s2 was in flight leaves: s1 journaled, the lease running out.
+    const { run: crashed } = await createRun(db(), {
+      workspaceId,
+      workflowId,
+      versionId,
+      triggerKind: "manual",
+      input: { n: 1 },
+      seedSteps: ["trigger", "s1"].map((stepId) => {
+        const entry = journal.get(stepId);
+        if (!entry) throw new Error(`the first run journaled no ${stepId}`);
+        return { stepId, status: entry.status, output: entry.output, error: entry.error };
+      }),
+    });
+    await sqlForHandle(ctx.handle()).query(
+      statement(
+        "test_crash",
+        `UPDATE runs SET status = 'running', lease_owner = 'dead-worker', lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = $1`,
+      ),
+      [crashed.id],
+    );
+
+    await start();
+    const done = await waitForStatus(db(), ref(crashed.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(callsOf(probe, "s1", crashed.id)).toBe(0);
+    expect(callsOf(probe, "s2", crashed.id)).toBe(1);
+    expect(callsOf(probe, "s3", crashed.id)).toBe(1);
+    // s2 and s3 read s1's journaled output (which names the first run's key), not a fresh one.
+    expect(done.output).toEqual({ s3: { input: { input: { input: { n: 1 }, key: `${first.id}:s1` }, key: `${crashed.id}:s2` }, key: `${crashed.id}:s3` } });
+    const types = await eventTypes(crashed.id);
+    expect(types).toContain("run.lease_expired");
+    expect(types).toContain("run.resumed");
+  });
+
+  it("returns the same run for a repeated idempotency key", async () => {
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "noop" }));
+    const key = `key-${randomUUID()}`;
+    const first = await startRun(db(), { workspaceId, workflowId, input: { a: 1 }, idempotencyKey: key, planCache });
+    const second = await startRun(db(), { workspaceId, workflowId, input: { a: 2 }, idempotencyKey: key, planCache });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.run.id).toBe(first.run.id);
+    expect(second.run.input).toEqual({ a: 1 });
+
+    const other = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "noop" }));
+    await expect(startRun(db(), { workspaceId, workflowId: other.workflowId, idempotencyKey: key, planCache })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+  });
+
+  it("keeps runs beyond a workflow's concurrency limit queued", async () => {
+    await start({ concurrency: 8 });
+    const door = `limit-${randomUUID()}`;
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "g", type: "test.step", config: { gate: door } }), {
+      concurrencyLimit: 2,
+    });
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(await run(workflowId, { i }));
+    await eventually(() => (gate(probe, door).waiting === 2 ? true : undefined), 10_000, "two runs at the gate");
+    // Given time to claim more, the worker still holds only two.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const statuses = await Promise.all(runs.map(async (r) => (await waitForStatus(db(), ref(r.id), ["running", "queued"])).status));
+    expect(statuses.filter((s) => s === "running")).toHaveLength(2);
+    expect(statuses.filter((s) => s === "queued")).toHaveLength(3);
+    expect(gate(probe, door).waiting).toBe(2);
+
+    gate(probe, door).open();
+    for (const r of runs) expect((await waitForStatus(db(), ref(r.id), ["succeeded", "failed"])).status).toBe("succeeded");
+  });
+
+  it("claims higher priority first, then older runs", async () => {
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "noop" }));
+    const low1 = await run(workflowId, {}, { priority: 0 });
+    const high = await run(workflowId, {}, { priority: 5 });
+    const low2 = await run(workflowId, {}, { priority: 0 });
+    const mid = await run(workflowId, {}, { priority: 2 });
+    await start({ concurrency: 1 });
+    const finished = [];
+    for (const r of [low1, high, low2, mid]) finished.push(await waitForStatus(db(), ref(r.id), "succeeded"));
+    const order = [...finished].sort((a, b) => (a.startedAt as Date).getTime() - (b.startedAt as Date).getTime()).map((r) => r.id);
+    expect(order).toEqual([high.id, mid.id, low1.id, low2.id]);
+  });
+
+  it("parks a sleeping run, frees the worker and wakes it on time", async () => {
+    await start({ concurrency: 1 });
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "nap", type: "delay", config: { durationMs: 600 } }, { id: "after", type: "test.step" }));
+    const began = Date.now();
+    const sleeper = await run(workflowId);
+    const parked = await waitForStatus(db(), ref(sleeper.id), "sleeping");
+    expect(parked.wakeAt?.getTime()).toBeGreaterThan(Date.now());
+
+    // With one slot, another run completes while the first sleeps: the sleeper holds no worker.
+    const { workflowId: quick } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "noop" }));
+    const other = await run(quick);
+    expect((await waitForStatus(db(), ref(other.id), "succeeded")).status).toBe("succeeded");
+    expect((await waitForStatus(db(), ref(sleeper.id), ["sleeping", "queued", "running", "succeeded"])).status).not.toBe("failed");
+
+    const done = await waitForStatus(db(), ref(sleeper.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(Date.now() - began).toBeGreaterThanOrEqual(600);
+    expect((await readJournal(db(), sleeper.id)).get("nap:sleep")?.status).toBe("succeeded");
+    const events = await readRunEvents(db(), { workspaceId, runId: sleeper.id });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["run.sleeping", "run.resumed", "run.succeeded"]));
+    // Parking is not a failure: the delay node completes once and is never retried.
+    expect(events.filter((e) => e.nodeId === "nap").map((e) => e.type)).toEqual(["node.waiting", "node.completed"]);
+  });
+
+  it("parks a retry back-off and runs the next attempt", async () => {
+    await start();
+    const def = chain({ id: "flaky", type: "test.step", config: { failAttempts: 1 }, retry: { maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 400, backoffFactor: 1 } });
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, def);
+    const flaky = await run(workflowId);
+    const done = await waitForStatus(db(), ref(flaky.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    const journal = await readJournal(db(), flaky.id);
+    expect(journal.get("flaky")?.status).toBe("failed");
+    expect(journal.get("flaky#2:backoff")?.status).toBe("succeeded");
+    expect(journal.get("flaky#2")?.status).toBe("succeeded");
+    expect(await eventTypes(flaky.id)).toEqual(expect.arrayContaining(["node.failed", "node.retrying", "node.completed"]));
+  });
+
+  it("waits for a matching event, and takes the timeout branch when none comes", async () => {
+    await start();
+    const waitDef = (timeoutMs: number) =>
+      definition(
+        [
+          { id: "trigger", type: "trigger.manual" },
+          { id: "paid", type: "wait.event", config: { event: "order.paid", match: { orderId: "{{ trigger.orderId }}" }, timeoutMs } },
+          { id: "ship", type: "test.step" },
+          { id: "chase", type: "test.step" },
+        ],
+        [
+          ["trigger", "paid"],
+          ["paid", "ship", "out"],
+          ["paid", "chase", "timeout"],
+        ],
+      );
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, waitDef(60_000));
+    const order = await run(workflowId, { orderId: "A-1" });
+    await waitForStatus(db(), ref(order.id), "waiting");
+    expect((await sendEvent(db(), { workspaceId, name: "order.paid", payload: { orderId: "B-2" } })).runIds).toEqual([]);
+    expect((await sendEvent(db(), { workspaceId, name: "order.paid", payload: { orderId: "A-1", amount: 5 } })).runIds).toEqual([order.id]);
+    const paid = await waitForStatus(db(), ref(order.id), ["succeeded", "failed"]);
+    expect(paid.output).toEqual({ ship: { input: { received: true, payload: { orderId: "A-1", amount: 5 } }, key: `${order.id}:ship` } });
+
+    const { workflowId: short } = await createWorkflow(ctx.db(), workspaceId, waitDef(300));
+    const unpaid = await run(short, { orderId: "C-3" });
+    const timedOut = await waitForStatus(db(), ref(unpaid.id), ["succeeded", "failed"]);
+    expect(Object.keys(timedOut.output as object)).toEqual(["chase"]);
+    expect(callsOf(probe, "ship", unpaid.id)).toBe(0);
+    // A late event finds nobody waiting.
+    expect((await sendEvent(db(), { workspaceId, name: "order.paid", payload: { orderId: "C-3" } })).runIds).toEqual([]);
+  });
+
+  it("waits for an approval and follows the decision", async () => {
+    await start();
+    const { workflowId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      definition(
+        [
+          { id: "trigger", type: "trigger.manual" },
+          { id: "review", type: "approval", config: { title: "Ship it?", approvers: ["alice"] } },
+          { id: "ship", type: "test.step" },
+          { id: "drop", type: "test.step" },
+        ],
+        [
+          ["trigger", "review"],
+          ["review", "ship", "approved"],
+          ["review", "drop", "rejected"],
+        ],
+      ),
+    );
+    const approved = await run(workflowId);
+    await waitForStatus(db(), ref(approved.id), "waiting");
+    expect(await listPendingApprovals(db(), ref(approved.id))).toEqual([
+      expect.objectContaining({ stepId: "review", title: "Ship it?", approvers: ["alice"] }),
+    ]);
+    await expect(decideApproval(db(), { ...ref(approved.id), stepId: "review", decision: "approved", by: "bob" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await decideApproval(db(), { ...ref(approved.id), stepId: "review", decision: "approved", by: "alice", comment: "go" });
+    const shipped = await waitForStatus(db(), ref(approved.id), ["succeeded", "failed"]);
+    expect(Object.keys(shipped.output as object)).toEqual(["ship"]);
+    expect((await readJournal(db(), approved.id)).get("review:wait")?.output).toMatchObject({ decision: "approved", by: "alice" });
+    await expect(decideApproval(db(), { ...ref(approved.id), stepId: "review", decision: "approved", by: "alice" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+
+    const rejected = await run(workflowId);
+    await waitForStatus(db(), ref(rejected.id), "waiting");
+    await decideApproval(db(), { ...ref(rejected.id), stepId: "review", decision: "rejected", by: "alice" });
+    const dropped = await waitForStatus(db(), ref(rejected.id), ["succeeded", "failed"]);
+    expect(Object.keys(dropped.output as object)).toEqual(["drop"]);
+  });
+
+  it("invokes a child workflow and uses its output, and fails when the child fails", async () => {
+    await start();
+    const child = await createWorkflow(ctx.db(), workspaceId, chain({ id: "double", type: "transform", config: { expression: "trigger.n * 2" } }));
+    const parent = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "call", type: "workflow.invoke", config: { workflowId: child.workflowId, input: { n: "{{ trigger.n }}" } } }, { id: "after", type: "noop" }),
+    );
+    const invoking = await run(parent.workflowId, { n: 21 });
+    const done = await waitForStatus(db(), ref(invoking.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(done.output).toEqual({ after: { double: 42 } });
+    const childStep = (await readJournal(db(), invoking.id)).get("call:invoke");
+    expect(childStep?.output).toEqual({ double: 42 });
+
+    const failingChild = await createWorkflow(ctx.db(), workspaceId, chain({ id: "boom", type: "test.step" }));
+    const parent2 = await createWorkflow(ctx.db(), workspaceId, chain({ id: "call", type: "workflow.invoke", config: { workflowId: failingChild.workflowId } }));
+    probe.failing.add("boom");
+    try {
+      const failing = await run(parent2.workflowId);
+      const failed = await waitForStatus(db(), ref(failing.id), ["succeeded", "failed"]);
+      expect(failed.status).toBe("failed");
+      expect(failed.error).toMatchObject({ code: "invoke_failed", nodeId: "call" });
+    } finally {
+      probe.failing.delete("boom");
+    }
+  });
+
+  it("cancels a run mid-step: the step is aborted and nothing after it runs", async () => {
+    await start();
+    const door = `cancel-${randomUUID()}`;
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "slow", type: "test.step", config: { gate: door } }, { id: "after", type: "test.step" }));
+    const victim = await run(workflowId);
+    await eventually(() => (gate(probe, door).waiting === 1 ? true : undefined), 10_000, "the run at the gate");
+    const requested = await cancelRun(db(), ref(victim.id));
+    expect(requested.cancelRequestedAt).not.toBeNull();
+    const cancelled = await waitForStatus(db(), ref(victim.id), ["cancelled", "succeeded", "failed"]);
+    expect(cancelled.status).toBe("cancelled");
+    expect(callsOf(probe, "after", victim.id)).toBe(0);
+    expect((await readJournal(db(), victim.id)).has("slow")).toBe(false);
+    await expect(cancelRun(db(), ref(victim.id))).rejects.toMatchObject({ code: "CONFLICT" });
+
+    // A parked run is cancelled at once.
+    const { workflowId: sleepy } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "nap", type: "delay", config: { durationMs: 60_000 } }));
+    const sleeper = await run(sleepy);
+    await waitForStatus(db(), ref(sleeper.id), "sleeping");
+    const gone = await cancelRun(db(), ref(sleeper.id));
+    expect(gone.status).toBe("cancelled");
+    expect(gone.wakeAt).toBeNull();
+  });
+
+  it("pauses between steps (the step in flight finishes) and resumes where it stopped", async () => {
+    await start();
+    const door = `pause-${randomUUID()}`;
+    const { workflowId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "first", type: "test.step", config: { gate: door } }, { id: "second", type: "test.step" }),
+    );
+    const paused = await run(workflowId);
+    await eventually(() => (gate(probe, door).waiting === 1 ? true : undefined), 10_000, "the run at the gate");
+    const requested = await pauseRun(db(), ref(paused.id));
+    expect(requested.pauseRequestedAt).not.toBeNull();
+    gate(probe, door).open();
+    await waitForStatus(db(), ref(paused.id), "paused");
+    expect((await readJournal(db(), paused.id)).get("first")?.status).toBe("succeeded");
+    expect(callsOf(probe, "second", paused.id)).toBe(0);
+    await expect(resumeRun(db(), { workspaceId, runId: randomUUID() })).rejects.toBeInstanceOf(AppError);
+
+    await resumeRun(db(), ref(paused.id));
+    const done = await waitForStatus(db(), ref(paused.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(callsOf(probe, "first", paused.id)).toBe(1);
+    expect(callsOf(probe, "second", paused.id)).toBe(1);
+    expect(await eventTypes(paused.id)).toEqual(expect.arrayContaining(["run.pause_requested", "run.paused", "run.resume_requested", "run.resumed"]));
+  });
+}
+
+describeEachDriver("embedded driver", suite, { drivers: ["pglite", "pg"] });

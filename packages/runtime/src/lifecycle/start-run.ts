@@ -1,0 +1,126 @@
+import type { Json } from "@trellis/engine";
+import { AppError, badRequest, fieldErrorsFromIssues, notFound } from "@trellis/config/errors";
+import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
+import { createRuns, type CreatedRun } from "../records/runs";
+import type { TriggerKind } from "../records/run-record";
+import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
+import { isUuid } from "./run-loader";
+
+/** Bounds of `priority`: higher runs are claimed first. */
+export const PRIORITY_RANGE = { min: -1000, max: 1000 } as const;
+/** Most runs one batch start may create. */
+export const MAX_BATCH_RUNS = 1000;
+
+export interface StartRunItem {
+  input?: Json | null;
+  /** Unique per workspace: starting again with the same key returns the run it started. */
+  idempotencyKey?: string | null;
+  priority?: number;
+}
+
+export interface StartRunInput extends StartRunItem {
+  workspaceId: string;
+  workflowId: string;
+  /** A version of the workflow; its latest published version by default. */
+  versionId?: string;
+  triggerKind?: TriggerKind;
+  /** The driver to run on; the embedded driver by default. */
+  driver?: string;
+  /** The plan cache to validate with (tests with custom node types pass theirs). */
+  planCache?: PlanCache;
+}
+
+export interface StartRunsInput extends Omit<StartRunInput, keyof StartRunItem> {
+  items: readonly StartRunItem[];
+}
+
+const selectVersion = statement(
+  "select_run_version",
+  `SELECT w.id AS workflow_id, v.id AS version_id
+   FROM workflows w
+   LEFT JOIN workflow_versions v ON v.workflow_id = w.id AND v.id = coalesce($3::uuid, w.latest_version_id)
+   WHERE w.id = $1 AND w.workspace_id = $2 AND w.deleted_at IS NULL`,
+);
+
+/** The version a run starts on, compiled: NOT_FOUND / CONFLICT when there is none to run. */
+export async function versionToRun(
+  sql: Sql,
+  options: { workspaceId: string; workflowId: string; versionId?: string; planCache?: PlanCache },
+): Promise<CompiledVersion> {
+  if (!isUuid(options.workflowId) || !isUuid(options.workspaceId)) throw notFound("Workflow");
+  if (options.versionId !== undefined && !isUuid(options.versionId)) throw notFound("Workflow version");
+  const [row] = await sql.query<{ workflow_id: string; version_id: string | null }>(selectVersion, [
+    options.workflowId,
+    options.workspaceId,
+    options.versionId ?? null,
+  ]);
+  if (!row) throw notFound("Workflow");
+  if (!row.version_id) {
+    if (options.versionId) throw notFound("Workflow version");
+    throw new AppError("CONFLICT", "The workflow has no published version: publish it before running it");
+  }
+  try {
+    return await (options.planCache ?? sharedPlanCache()).get(sql, row.version_id);
+  } catch (error) {
+    if (error instanceof VersionCompileError) {
+      throw new AppError("UNPROCESSABLE_CONTENT", "This workflow version no longer compiles; publish a corrected version", { cause: error });
+    }
+    throw error;
+  }
+}
+
+function checkItem(item: StartRunItem, compiled: CompiledVersion, index: number | null): void {
+  const at = index === null ? "" : `items.${index}.`;
+  if (item.priority !== undefined && (!Number.isInteger(item.priority) || item.priority < PRIORITY_RANGE.min || item.priority > PRIORITY_RANGE.max)) {
+    throw badRequest(`priority must be an integer from ${PRIORITY_RANGE.min} to ${PRIORITY_RANGE.max}`, { [`${at}priority`]: ["Out of range"] });
+  }
+  if (item.idempotencyKey !== undefined && item.idempotencyKey !== null && (item.idempotencyKey.length === 0 || item.idempotencyKey.length > 255)) {
+    throw badRequest("idempotencyKey must have 1 to 255 characters", { [`${at}idempotencyKey`]: ["Use 1 to 255 characters"] });
+  }
+  const issues = compiled.validateInput(item.input ?? null);
+  if (issues) {
+    const fieldErrors = fieldErrorsFromIssues(issues.map((issue) => ({ path: [...`${at}input`.split("."), ...issue.path], message: issue.message })));
+    throw new AppError("UNPROCESSABLE_CONTENT", "The input does not match the trigger's input schema", { fieldErrors });
+  }
+}
+
+/**
+ * Starts runs of a workflow's version (its latest by default): validates each
+ * input against the trigger's input schema, creates the queued runs in one
+ * statement and wakes a worker. Runs whose idempotency key was used before
+ * come back as the runs that key started (`created: false`).
+ */
+export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedRun[]> {
+  if (input.items.length === 0) return [];
+  if (input.items.length > MAX_BATCH_RUNS) throw badRequest(`Start at most ${MAX_BATCH_RUNS} runs at once`);
+  const sql = toSql(db);
+  const compiled = await versionToRun(sql, input);
+  input.items.forEach((item, i) => checkItem(item, compiled, input.items.length === 1 ? null : i));
+  const created = await createRuns(
+    sql,
+    input.items.map((item) => ({
+      workspaceId: input.workspaceId,
+      workflowId: input.workflowId,
+      versionId: compiled.versionId,
+      triggerKind: input.triggerKind ?? "manual",
+      input: item.input ?? null,
+      priority: item.priority ?? 0,
+      idempotencyKey: item.idempotencyKey ?? null,
+      driver: input.driver,
+    })),
+  );
+  for (const { run, created: isNew } of created) {
+    if (!isNew && run.workflowId !== input.workflowId) {
+      throw new AppError("CONFLICT", `The idempotency key "${run.idempotencyKey}" was already used for a run of another workflow`);
+    }
+  }
+  return created;
+}
+
+/** Starts one run; see `startRuns`. */
+export async function startRun(db: Db, input: StartRunInput): Promise<CreatedRun> {
+  const { input: runInput, idempotencyKey, priority, ...rest } = input;
+  const [created] = await startRuns(db, { ...rest, items: [{ input: runInput, idempotencyKey, priority }] });
+  if (!created) throw new AppError("INTERNAL_SERVER_ERROR", "The run was not created");
+  return created;
+}

@@ -1,0 +1,60 @@
+import { statement, toSql, type Db } from "../sql/sql-client";
+import { announceDue } from "./wake";
+
+/**
+ * One statement: the finished run's events (`run.succeeded` or `run.failed`,
+ * plus `run.dead_lettered` when it was dead-lettered), each to every active
+ * subscription of the workspace that wants it, and `run.<status>` to the
+ * run's callback URL. The unique (run, event, url) makes it idempotent: a
+ * second call (a retried finish, a recovered worker) adds nothing. A URL
+ * reached both as a callback and by a subscription gets one delivery, signed
+ * with the subscription's secret.
+ */
+const enqueueStatement = statement(
+  "enqueue_run_notifications",
+  `WITH run AS (
+     SELECT id, workspace_id, workflow_id, version_id, status, trigger_kind, output, error, callback_url, finished_at, dead_lettered_at
+     FROM runs WHERE id = $1 AND status IN ('succeeded', 'failed')
+   ), outcome AS (
+     SELECT run.*, e.event FROM run
+     CROSS JOIN LATERAL (VALUES ('run.' || run.status::text), (CASE WHEN run.dead_lettered_at IS NOT NULL THEN 'run.dead_lettered' END)) AS e(event)
+     WHERE e.event IS NOT NULL
+   ), targets AS (
+     SELECT o.id AS run_id, o.event, s.id AS subscription_id, s.url AS target
+     FROM outcome o JOIN notification_subscriptions s ON s.workspace_id = o.workspace_id AND s.active AND o.event = ANY(s.events)
+     UNION ALL
+     SELECT o.id, o.event, NULL::uuid, o.callback_url FROM outcome o WHERE o.callback_url IS NOT NULL AND o.event = 'run.' || o.status::text
+   ), inserted AS (
+     INSERT INTO notification_deliveries (workspace_id, subscription_id, run_id, event, url, payload)
+     SELECT DISTINCT ON (t.run_id, t.event, t.target) o.workspace_id, t.subscription_id, t.run_id, t.event, t.target,
+       jsonb_build_object(
+         'type', t.event,
+         'timestamp', to_char(o.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         'data', jsonb_build_object(
+           'runId', o.id, 'workspaceId', o.workspace_id, 'workflowId', o.workflow_id, 'versionId', o.version_id,
+           'status', o.status, 'triggerKind', o.trigger_kind, 'output', o.output, 'error', o.error,
+           'finishedAt', to_char(o.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'deadLettered', o.dead_lettered_at IS NOT NULL))
+     FROM targets t JOIN outcome o ON o.id = t.run_id AND o.event = t.event
+     ORDER BY t.run_id, t.event, t.target, t.subscription_id NULLS LAST
+     ON CONFLICT (run_id, event, url) DO NOTHING
+     RETURNING id
+   )
+   SELECT count(*) AS enqueued FROM inserted`,
+);
+
+/**
+ * Writes the outbox rows of a finished run's notifications (see the
+ * statement above); returns how many were new. Call it with the finish's
+ * transaction (or right after `finishRun` reported `finished: true`): the
+ * rows are then as durable as the run's final state, and the delivery
+ * worker takes it from there. Runs that are not succeeded or failed
+ * (cancelled, or still going) enqueue nothing.
+ */
+export async function enqueueRunNotifications(db: Db, runId: string): Promise<number> {
+  const sql = toSql(db);
+  const [row] = await sql.query<{ enqueued: unknown }>(enqueueStatement, [runId]);
+  const enqueued = Number(row?.enqueued ?? 0);
+  if (enqueued > 0) sql.afterCommit(() => announceDue(sql));
+  return enqueued;
+}
