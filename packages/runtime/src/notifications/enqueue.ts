@@ -14,7 +14,7 @@ const enqueueStatement = statement(
   "enqueue_run_notifications",
   `WITH run AS (
      SELECT id, workspace_id, workflow_id, version_id, status, trigger_kind, output, error, callback_url, finished_at, dead_lettered_at
-     FROM runs WHERE id = $1 AND status IN ('succeeded', 'failed')
+     FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('succeeded', 'failed')
    ), outcome AS (
      SELECT run.*, e.event FROM run
      CROSS JOIN LATERAL (VALUES ('run.' || run.status::text), (CASE WHEN run.dead_lettered_at IS NOT NULL THEN 'run.dead_lettered' END)) AS e(event)
@@ -44,16 +44,18 @@ const enqueueStatement = statement(
 );
 
 /**
- * Writes the outbox rows of a finished run's notifications (see the
- * statement above); returns how many were new. Call it with the finish's
- * transaction (or right after `finishRun` reported `finished: true`): the
- * rows are then as durable as the run's final state, and the delivery
- * worker takes it from there. Runs that are not succeeded or failed
- * (cancelled, or still going) enqueue nothing.
+ * Writes the outbox rows of finished runs' notifications (see the statement
+ * above) and returns how many were new. Meant for the finish path, inside the
+ * transaction that finishes the runs (`finishRuns` in records/runs.ts, with
+ * the ids it reports finished): the rows are then exactly as durable as the
+ * runs' final state, and the delivery worker takes it from there. Runs that
+ * are not succeeded or failed (cancelled, or still going) enqueue nothing.
  */
-export async function enqueueRunNotifications(db: Db, runId: string): Promise<number> {
+export async function enqueueRunNotifications(db: Db, runIds: string | readonly string[]): Promise<number> {
+  const ids = typeof runIds === "string" ? [runIds] : [...runIds];
+  if (ids.length === 0) return 0;
   const sql = toSql(db);
-  const [row] = await sql.query<{ enqueued: unknown }>(enqueueStatement, [runId]);
+  const [row] = await sql.query<{ enqueued: unknown }>(enqueueStatement, [ids]);
   const enqueued = Number(row?.enqueued ?? 0);
   if (enqueued > 0) sql.afterCommit(() => announceDue(sql));
   return enqueued;

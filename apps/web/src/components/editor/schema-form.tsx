@@ -49,6 +49,11 @@ const fieldId = (prefix: string, path: FieldPath) => `${prefix}-${path.join("-")
  * Descriptors do not list their expression fields, so the schema's own
  * description says it ("JSONata …"), as every built-in one does.
  */
+/** Whether a field's description invites templates or secrets: those get the secret picker. */
+function invitesTemplates(schema: Schema): boolean {
+  return typeof schema.description === "string" && /\{\{|template|secret/i.test(schema.description);
+}
+
 export function isExpressionSchema(schema: Schema): boolean {
   return typeof schema.description === "string" && /^JSONata\b/.test(schema.description);
 }
@@ -179,7 +184,7 @@ export function SchemaField({ schema: raw, path, value, required, label }: Field
             mode={expression ? "expression" : "template"}
             multiline={long}
             completions={form.completions}
-            secrets={expression ? null : form.secrets}
+            secrets={!expression && invitesTemplates(schema) ? form.secrets : null}
             invalid={messages.length > 0}
             describedBy={describe}
             placeholder={expression ? "JSONata, e.g. trigger.amount > 100" : defaultText(schema)}

@@ -409,7 +409,7 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
   // ---- Layout and view ----
   /** Zoom to fit: every node, using measured sizes where React Flow has them and the card geometry elsewhere. */
   const fitAll = useCallback(
-    (duration = 250) => {
+    (duration = 250, moved?: ReadonlyMap<string, XY>) => {
       if (shown.nodes.length === 0) return;
       let minX = Infinity;
       let minY = Infinity;
@@ -417,10 +417,12 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
       let maxY = -Infinity;
       for (const node of shown.nodes) {
         const size = measuredOf(node.id) ?? estimatedSize(node, descriptors.get(node.type));
-        minX = Math.min(minX, node.position.x);
-        minY = Math.min(minY, node.position.y);
-        maxX = Math.max(maxX, node.position.x + size.width);
-        maxY = Math.max(maxY, node.position.y + size.height);
+        // Positions a layout has just chosen, before this render has them.
+        const at = moved?.get(node.id) ?? node.position;
+        minX = Math.min(minX, at.x);
+        minY = Math.min(minY, at.y);
+        maxX = Math.max(maxX, at.x + size.width);
+        maxY = Math.max(maxY, at.y + size.height);
       }
       const bounds = { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
       const box = canvasRef.current?.getBoundingClientRect();
@@ -446,7 +448,7 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
       const graph = await runLayout(toElkGraph(definition, descriptors, sizes));
       const positions = positionsFromElk(graph);
       edit((d) => applyPositions(d, positions));
-      setTimeout(() => fitAll(300), 60);
+      setTimeout(() => fitAll(300, positions), 60);
       toast(done);
     } catch (error) {
       toast(`Could not lay out the workflow: ${error instanceof Error ? error.message : "unknown error"}`, "error");
