@@ -3,7 +3,7 @@ import { logger } from "@trellis/config/logger";
 import { resolvePolicies, resolveWorkspaceSecrets } from "@trellis/api";
 import { authSecret } from "@trellis/auth";
 import { getAppDatabase } from "@trellis/db";
-import { startEmbeddedRuntime } from "@trellis/runtime";
+import { getInngestDriver, selectedDriver, startEmbeddedRuntime } from "@trellis/runtime";
 
 /**
  * Validates configuration (an invalid variable stops the app with a message
@@ -25,16 +25,17 @@ export async function startServer() {
   }
   authSecret();
   const { db } = await getAppDatabase();
-  if (config.INNGEST_EVENT_KEY || config.INNGEST_DEV) {
+  // Both drivers hand nodes the workspace's secrets and the network allow-list.
+  const resolveContext = async ({ workspaceId }: { workspaceId: string }) => ({
+    secrets: await resolveWorkspaceSecrets(db, workspaceId),
+    network: { allowedHosts: config.TRELLIS_ALLOWED_HOSTS },
+  });
+  if (selectedDriver(config) === "inngest") {
+    getInngestDriver().configure({ resolveContext });
     logger().info("Inngest is configured: workflow runs execute on Inngest (served at /api/inngest)");
     return;
   }
-  const runtime = await startEmbeddedRuntime({
-    resolveContext: async ({ workspaceId }) => ({
-      secrets: await resolveWorkspaceSecrets(db, workspaceId),
-      network: { allowedHosts: config.TRELLIS_ALLOWED_HOSTS },
-    }),
-  });
+  const runtime = await startEmbeddedRuntime({ resolveContext });
   // Let steps in flight finish and hand unfinished runs back before exiting.
   const shutdown = () => {
     void runtime.stop().finally(() => process.exit(0));
