@@ -1,5 +1,6 @@
 import { chooseDriver, openDatabase } from "@trellis/db";
 import { ConfigError, env } from "@trellis/config";
+import { closeRunEventBus } from "./bus/run-event-bus";
 import { startEmbeddedRuntime } from "./embedded/runtime";
 
 // `npm run worker`: the embedded worker, waker, scheduler and retention job as
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
       console.error(`${signal}: finishing steps in flight (up to ${config.TRELLIS_SHUTDOWN_GRACE_MS} ms), then releasing runs`);
       runtime
         .stop()
+        .then(() => closeRunEventBus(handle))
         .then(() => handle.close())
         .then(
           () => resolve(0),

@@ -205,7 +205,9 @@ export class DurableStepTools implements StepTools {
       try {
         return await this.host.startChild(stepId, options);
       } catch (error) {
-        if (error instanceof ExecutionStopped) throw error;
+        // A child that cannot start (unknown workflow, no version, bad input) fails the step for good;
+        // anything else (the database went away) is the driver's problem and is retried from the journal.
+        if (!(error instanceof EngineError) || error instanceof ExecutionStopped) throw error;
         await this.completeStep(stepId, null, serializeError(error));
         throw error;
       }

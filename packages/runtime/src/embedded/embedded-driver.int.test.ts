@@ -11,6 +11,7 @@ import { createRun } from "../records/runs";
 import { sqlForHandle, statement } from "../sql/sql-client";
 import { callsOf, createProbe, gate, testRegistry } from "../testing/nodes";
 import { chain, createWorkflow, definition, eventually, waitForStatus } from "../testing/workflows";
+import { findLocalWorker } from "./local-workers";
 import { PlanCache } from "./plan-cache";
 import { startEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from "./runtime";
 
@@ -122,6 +123,20 @@ function suite(ctx: DriverSuiteContext) {
     const types = await eventTypes(crashed.id);
     expect(types).toContain("run.lease_expired");
     expect(types).toContain("run.resumed");
+  });
+
+  it("hands a new run straight to an idle worker of the process, without a claim", async () => {
+    const rt = await start();
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "test.step" }));
+    await eventually(() => (findLocalWorker(ctx.handle())?.hasRoom() ? true : undefined), 5_000, "an idle worker");
+    const started = await run(workflowId, { n: 1 });
+    expect(started.status).toBe("running");
+    expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");
+    const events = await readRunEvents(db(), { workspaceId, runId: started.id });
+    expect(events.slice(0, 2).map((e) => [e.type, e.data])).toEqual([
+      ["run.queued", { triggerKind: "manual", priority: 0 }],
+      ["run.started", { worker: rt.workerId }],
+    ]);
   });
 
   it("returns the same run for a repeated idempotency key", async () => {

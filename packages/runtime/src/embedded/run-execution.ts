@@ -259,17 +259,17 @@ export class RunExecution implements DurableToolsHost {
   }
 
   private observe(event: RunEvent): void {
-    if (this.stopReason === "lease-lost" || event.type === "node.log" || event.type === "node.started") {
-      if (this.stopReason !== "lease-lost") this.write(event);
-      return;
+    if (this.stopReason === "lease-lost") return;
+    if (event.type !== "node.started" && event.type !== "node.log") {
+      // The engine emits node entries again on replay: write each once. A completion answered from
+      // the journal is still written if the timeline lacks it (its worker died before writing it,
+      // a durable part ended in this execution, or the run reuses another run's results).
+      const key = timelineKey(event.type, event.stepId, "attempt" in event ? event.attempt : undefined);
+      if (this.claimed.timeline.has(key)) return;
+      this.claimed.timeline.add(key);
+      if (event.type === "node.completed" || event.type === "node.failed") event = { ...event, replayed: false };
     }
-    // The engine emits node entries again on replay: write each once. A completion answered from
-    // the journal is still written if the timeline lacks it (its worker died before writing it, a
-    // durable part ended in this execution, or the run reuses another run's results).
-    const key = timelineKey(event.type, event.stepId, "attempt" in event ? event.attempt : undefined);
-    if (this.claimed.timeline.has(key)) return;
-    this.claimed.timeline.add(key);
-    this.write(event.type === "node.completed" || event.type === "node.failed" ? { ...event, replayed: false } : event);
+    this.write(event);
   }
 
   private write(event: RunEvent): void {

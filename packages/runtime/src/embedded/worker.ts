@@ -11,6 +11,7 @@ import { statement, type Sql } from "../sql/sql-client";
 import { Batcher } from "./batcher";
 import { claimLimitedRuns, claimRuns, type ClaimedRun } from "./claim";
 import { JournalWriter } from "./journal-writer";
+import { registerLocalWorker } from "./local-workers";
 import type { PlanCache } from "./plan-cache";
 import { RunExecution, type ResolveRunContext } from "./run-execution";
 
@@ -67,6 +68,7 @@ export class EmbeddedWorker {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly cleanups: (() => void | Promise<void>)[] = [];
+  private unregister: () => void = () => undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EmbeddedWorkerOptions) {
@@ -83,6 +85,14 @@ export class EmbeddedWorker {
   }
 
   async start(): Promise<void> {
+    const handle = this.options.handle;
+    this.unregister = registerLocalWorker(handle ? [handle, handle.db, this.options.sql] : [this.options.sql], {
+        leaseOwner: this.leaseOwner,
+        leaseMs: this.options.leaseMs,
+        // Only when idle with nothing queued that it knows of: a handed-over run must not overtake older ones.
+        hasRoom: () => !this.stopped && this.queueEmpty && !this.claiming && this.executions.size < this.options.concurrency,
+        adopt: (run) => this.startExecution(run),
+      });
     const signals = localSignals();
     const onQueued = () => this.wake();
     const onControl = (runIds: string[]) => this.control(runIds);
@@ -235,6 +245,8 @@ export class EmbeddedWorker {
     if (this.stopped) return;
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    // No more runs handed over by this process's start calls.
+    this.unregister();
     for (const { execution } of this.executions.values()) execution.requestStop("stopping");
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<"timeout">((resolve) => {

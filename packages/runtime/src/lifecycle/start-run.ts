@@ -1,7 +1,8 @@
 import type { Json } from "@trellis/engine";
 import { AppError, badRequest, fieldErrorsFromIssues, notFound } from "@trellis/config/errors";
 import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
-import { createRuns, type CreatedRun } from "../records/runs";
+import { findLocalWorker } from "../embedded/local-workers";
+import { createRuns, EMBEDDED_DRIVER, type CreatedRun } from "../records/runs";
 import type { TriggerKind } from "../records/run-record";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
 import { isUuid } from "./run-loader";
@@ -36,7 +37,7 @@ export interface StartRunsInput extends Omit<StartRunInput, keyof StartRunItem> 
 
 const selectVersion = statement(
   "select_run_version",
-  `SELECT w.id AS workflow_id, v.id AS version_id
+  `SELECT w.id AS workflow_id, v.id AS version_id, w.concurrency_limit
    FROM workflows w
    LEFT JOIN workflow_versions v ON v.workflow_id = w.id AND v.id = coalesce($3::uuid, w.latest_version_id)
    WHERE w.id = $1 AND w.workspace_id = $2 AND w.deleted_at IS NULL`,
@@ -46,10 +47,10 @@ const selectVersion = statement(
 export async function versionToRun(
   sql: Sql,
   options: { workspaceId: string; workflowId: string; versionId?: string; planCache?: PlanCache },
-): Promise<CompiledVersion> {
+): Promise<CompiledVersion & { concurrencyLimit: number | null }> {
   if (!isUuid(options.workflowId) || !isUuid(options.workspaceId)) throw notFound("Workflow");
   if (options.versionId !== undefined && !isUuid(options.versionId)) throw notFound("Workflow version");
-  const [row] = await sql.query<{ workflow_id: string; version_id: string | null }>(selectVersion, [
+  const [row] = await sql.query<{ workflow_id: string; version_id: string | null; concurrency_limit: number | null }>(selectVersion, [
     options.workflowId,
     options.workspaceId,
     options.versionId ?? null,
@@ -60,7 +61,8 @@ export async function versionToRun(
     throw new AppError("CONFLICT", "The workflow has no published version: publish it before running it");
   }
   try {
-    return await (options.planCache ?? sharedPlanCache()).get(sql, row.version_id);
+    const compiled = await (options.planCache ?? sharedPlanCache()).get(sql, row.version_id);
+    return { ...compiled, concurrencyLimit: row.concurrency_limit };
   } catch (error) {
     if (error instanceof VersionCompileError) {
       throw new AppError("UNPROCESSABLE_CONTENT", "This workflow version no longer compiles; publish a corrected version", { cause: error });
@@ -96,6 +98,11 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
   const sql = toSql(db);
   const compiled = await versionToRun(sql, input);
   input.items.forEach((item, i) => checkItem(item, compiled, input.items.length === 1 ? null : i));
+  // An idle worker of this process takes a single new run at once: created claimed, no claim round trip.
+  // Not for workflows with a concurrency limit, whose room only the claim's locked count may decide.
+  const embedded = (input.driver ?? EMBEDDED_DRIVER) === EMBEDDED_DRIVER;
+  const local = embedded && input.items.length === 1 && compiled.concurrencyLimit === null ? findLocalWorker(db) : undefined;
+  const claimedBy = local?.hasRoom() ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
   const created = await createRuns(
     sql,
     input.items.map((item) => ({
@@ -107,8 +114,31 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
       priority: item.priority ?? 0,
       idempotencyKey: item.idempotencyKey ?? null,
       driver: input.driver,
+      claimedBy,
     })),
   );
+  const adopted = created[0];
+  if (local && claimedBy && adopted?.created && adopted.run.status === "running") {
+    const run = adopted.run;
+    sql.afterCommit(() =>
+      local.adopt({
+        id: run.id,
+        workspaceId: run.workspaceId,
+        workflowId: run.workflowId,
+        versionId: run.versionId,
+        input: run.input,
+        attempt: run.attempt,
+        priority: run.priority,
+        originRunId: run.originRunId,
+        startedAt: run.startedAt ?? new Date(),
+        resumed: false,
+        cancelRequested: false,
+        pauseRequested: false,
+        journal: new Map(),
+        timeline: new Set(),
+      }),
+    );
+  }
   for (const { run, created: isNew } of created) {
     if (!isNew && run.workflowId !== input.workflowId) {
       throw new AppError("CONFLICT", `The idempotency key "${run.idempotencyKey}" was already used for a run of another workflow`);

@@ -30,6 +30,12 @@ export interface NewRun {
   queuedEventData?: JsonObject;
   /** Journal rows the run starts with (retry from a node reuses its origin's outputs this way). */
   seedSteps?: readonly Omit<JournalStepInput, "runId">[];
+  /**
+   * Create the run already claimed by this worker (`running`, leased): an
+   * idle worker of the same process takes a new run without the claim's
+   * round trip.
+   */
+  claimedBy?: { leaseOwner: string; leaseMs: number };
 }
 
 export interface CreatedRun {
@@ -43,12 +49,14 @@ const insertRuns = statement(
   `WITH input AS (
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i int, id uuid, workspace_id uuid, workflow_id uuid, version_id uuid,
        trigger_kind trigger_kind, input jsonb, priority int, idempotency_key text, parent_run_id uuid, origin_run_id uuid,
-       restart_from_node_id text, attempt int, driver text, queued jsonb)
+       restart_from_node_id text, attempt int, driver text, queued jsonb, lease_owner text, lease_ms int)
    ), inserted AS (
      INSERT INTO runs (id, workspace_id, workflow_id, version_id, status, trigger_kind, input, priority, idempotency_key,
-       parent_run_id, origin_run_id, restart_from_node_id, attempt, driver)
-     SELECT id, workspace_id, workflow_id, version_id, 'queued', trigger_kind, input, priority, idempotency_key,
-       parent_run_id, origin_run_id, restart_from_node_id, attempt, driver
+       parent_run_id, origin_run_id, restart_from_node_id, attempt, driver, lease_owner, lease_expires_at, started_at)
+     SELECT id, workspace_id, workflow_id, version_id, CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END::run_status,
+       trigger_kind, input, priority, idempotency_key, parent_run_id, origin_run_id, restart_from_node_id, attempt, driver,
+       lease_owner, CASE WHEN lease_owner IS NOT NULL THEN now() + (lease_ms * interval '1 millisecond') END,
+       CASE WHEN lease_owner IS NOT NULL THEN now() END
      FROM input ORDER BY i
      ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
      RETURNING ${runColumns("runs")}
@@ -60,10 +68,15 @@ const insertRuns = statement(
      RETURNING 1
    ), events AS (
      INSERT INTO run_events (run_id, workspace_id, type, data)
-     SELECT r.id, r.workspace_id, 'run.queued',
-       jsonb_build_object('triggerKind', r.trigger_kind, 'priority', r.priority) || coalesce(x.queued, '{}'::jsonb)
-     FROM inserted r JOIN input x ON x.id = r.id
-     ORDER BY x.i
+     SELECT run_id, workspace_id, type, data FROM (
+       SELECT r.id AS run_id, r.workspace_id, 'run.queued' AS type,
+         jsonb_build_object('triggerKind', r.trigger_kind, 'priority', r.priority) || coalesce(x.queued, '{}'::jsonb) AS data, x.i, 0 AS o
+       FROM inserted r JOIN input x ON x.id = r.id
+       UNION ALL
+       SELECT r.id, r.workspace_id, 'run.started', jsonb_build_object('worker', x.lease_owner), x.i, 1
+       FROM inserted r JOIN input x ON x.id = r.id WHERE x.lease_owner IS NOT NULL
+     ) entries
+     ORDER BY i, o
      RETURNING id, run_id, workspace_id
    )
    SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded
@@ -100,12 +113,14 @@ export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<Creat
     attempt: run.attempt ?? 1,
     driver: run.driver ?? EMBEDDED_DRIVER,
     queued: run.queuedEventData ?? null,
+    lease_owner: run.claimedBy?.leaseOwner ?? null,
+    lease_ms: run.claimedBy?.leaseMs ?? null,
   }));
   const seeds = runs.flatMap((run, i) => (run.seedSteps ?? []).map((step) => ({ ...step, runId: ids[i] as string })));
   const inserted = await sql.query<RunRow & { notices: unknown }>(insertRuns, [JSON.stringify(rows), JSON.stringify(stepParamRows(seeds))]);
   const byId = new Map(inserted.map((row) => [row.id, toRunRecord(row)]));
   const notices = parseNotices(inserted[0]?.notices);
-  const queued = inserted.some((row) => row.driver === EMBEDDED_DRIVER);
+  const queued = inserted.some((row) => row.driver === EMBEDDED_DRIVER && row.status === "queued");
   sql.afterCommit(() => {
     publishRunEvents(sql, notices);
     if (queued) publishRunsQueued(sql);
@@ -265,16 +280,18 @@ const transitionRunStatement = statement(
   "transition_run",
   `WITH changed AS (
      UPDATE runs SET
-       -- A worker parking a run that was asked to stop meanwhile queues it (to be finished as cancelled) or pauses it.
+       -- A worker parking a run that was asked to stop meanwhile queues it (to be finished as cancelled) or pauses it;
+       -- one pausing a run whose pause was withdrawn meanwhile queues it to go on.
        status = CASE
          WHEN $2::text IS NOT NULL AND cancel_requested_at IS NOT NULL THEN 'queued'::run_status
          WHEN $2::text IS NOT NULL AND pause_requested_at IS NOT NULL AND $3::run_status IN ('sleeping', 'waiting') THEN 'paused'::run_status
+         WHEN $2::text IS NOT NULL AND pause_requested_at IS NULL AND $3::run_status = 'paused' THEN 'queued'::run_status
          ELSE $3::run_status END,
        wake_at = $4::timestamptz, updated_at = now(),
        lease_owner = CASE WHEN $2::text IS NULL THEN lease_owner ELSE NULL END,
        lease_expires_at = CASE WHEN $2::text IS NULL THEN lease_expires_at ELSE NULL END,
        started_at = CASE WHEN $3::run_status = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
-       pause_requested_at = CASE WHEN $3::run_status = 'paused' THEN coalesce(pause_requested_at, now()) ELSE pause_requested_at END
+       pause_requested_at = CASE WHEN $3::run_status = 'paused' AND $2::text IS NULL THEN coalesce(pause_requested_at, now()) ELSE pause_requested_at END
      WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled')
        AND ($2::text IS NULL OR (lease_owner = $2 AND status = 'running'))
      RETURNING id, workspace_id, status

@@ -101,7 +101,10 @@ function ConnectionHint({ explain }: { explain: (connection: ConnectionRequest) 
  * drawn at all in a large workflow, so "all nodes measured" would never come.
  */
 export function viewReady(state: ReactFlowState): boolean {
-  if (state.fitViewQueued || !state.width || !state.height || state.nodeLookup.size === 0) return false;
+  if (!state.width || !state.height) return false;
+  // Nothing to draw (and so nothing to fit): an empty canvas is ready at once.
+  if (state.nodeLookup.size === 0) return true;
+  if (state.fitViewQueued) return false;
   const [tx, ty, zoom] = state.transform;
   const left = -tx / zoom;
   const top = -ty / zoom;

@@ -160,7 +160,12 @@ export function ExpressionInput({
       <div className="expression-control">
         {multiline ? <textarea {...common} rows={mode === "expression" ? 3 : 2} /> : <input {...common} type="text" />}
         {secrets && mode === "template" && !readOnly ? (
-          <div className="secret-picker">
+          <div
+            className="secret-picker"
+            onBlur={(event) => {
+              if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setPickerOpen(false);
+            }}
+          >
             <button
               type="button"
               className="button small icon-button"

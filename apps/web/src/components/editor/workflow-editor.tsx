@@ -331,7 +331,8 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
   const clipboard = useRef<Fragment | null>(null);
   const copy = useCallback(
     (cut: boolean) => {
-      const fragment = copyFragment(definition, state.selectedNodes);
+      // From what is shown: nodes of an older version can be copied into the draft.
+      const fragment = copyFragment(shown, state.selectedNodes);
       if (!fragment) return;
       clipboard.current = fragment;
       pasteCount.current = 0;
@@ -345,7 +346,7 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
       if (cut) editWith((d) => ({ definition: removeElements(d, fragment.nodes.map((n) => n.id), []), select: { nodes: [] } }));
       toast(`${cut ? "Cut" : "Copied"} ${fragment.nodes.length} node${fragment.nodes.length === 1 ? "" : "s"}`);
     },
-    [definition, state.selectedNodes, editWith, toast],
+    [shown, state.selectedNodes, editWith, toast],
   );
   const paste = useCallback(() => {
     let fragment = clipboard.current;
@@ -381,6 +382,12 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
       void saver.flush();
       return;
     }
+    if (key === "c" || (key === "x" && !readOnly)) {
+      if (state.selectedNodes.size === 0 || window.getSelection()?.toString()) return;
+      event.preventDefault();
+      copy(key === "x");
+      return;
+    }
     if (readOnly) return;
     if (key === "z" && !event.shiftKey) {
       event.preventDefault();
@@ -388,10 +395,6 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
     } else if ((key === "z" && event.shiftKey) || key === "y") {
       event.preventDefault();
       dispatch({ type: "redo" });
-    } else if (key === "c" || key === "x") {
-      if (state.selectedNodes.size === 0 || window.getSelection()?.toString()) return;
-      event.preventDefault();
-      copy(key === "x");
     } else if (key === "v") {
       event.preventDefault();
       paste();
@@ -781,12 +784,23 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
           )}
         </div>
         <aside className="side-panel" aria-label="Side panel">
-          <div className="side-tabs" role="tablist" aria-label="Side panel">
-            <button type="button" role="tab" id="tab-inspect" aria-selected={tab === "inspect"} aria-controls="panel-inspect" onClick={() => setTab("inspect")}>
+          <div
+            className="side-tabs"
+            role="tablist"
+            aria-label="Side panel"
+            onKeyDown={(event) => {
+              if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+              event.preventDefault();
+              const next = tab === "inspect" ? "history" : "inspect";
+              setTab(next);
+              document.getElementById(`tab-${next}`)?.focus();
+            }}
+          >
+            <button type="button" role="tab" id="tab-inspect" aria-selected={tab === "inspect"} tabIndex={tab === "inspect" ? 0 : -1} aria-controls="panel-inspect" onClick={() => setTab("inspect")}>
               {previewing ? "Details" : "Inspector"}
               {selectedCount > 0 ? <span className="tab-count">{selectedCount}</span> : null}
             </button>
-            <button type="button" role="tab" id="tab-history" aria-selected={tab === "history"} aria-controls="panel-history" onClick={() => setTab("history")}>
+            <button type="button" role="tab" id="tab-history" aria-selected={tab === "history"} tabIndex={tab === "history" ? 0 : -1} aria-controls="panel-history" onClick={() => setTab("history")}>
               Versions
             </button>
           </div>
