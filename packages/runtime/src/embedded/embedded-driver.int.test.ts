@@ -380,3 +380,31 @@ function suite(ctx: DriverSuiteContext) {
 }
 
 describeEachDriver("embedded driver", suite, { drivers: ["pglite", "pg"] });
+
+// The Neon serverless driver (through the local WebSocket proxy): the same statements, prepared over a WebSocket.
+describeEachDriver(
+  "embedded driver",
+  (ctx) => {
+    let runtime: EmbeddedRuntime | undefined;
+    afterEach(async () => {
+      await runtime?.stop({ graceMs: 2_000 });
+      runtime = undefined;
+    });
+
+    it("runs, parks and wakes a workflow", async () => {
+      const user = await createUser(ctx.db());
+      const workspaceId = (await createWorkspace(ctx.db(), user.id)).id;
+      runtime = await startEmbeddedRuntime({ handle: ctx.handle(), registry, leaseMs: 2_000, pollIntervalMs: 200, scheduler: false, retention: false });
+      const { workflowId } = await createWorkflow(
+        ctx.db(),
+        workspaceId,
+        chain({ id: "nap", type: "delay", config: { durationMs: 300 } }, { id: "s", type: "test.step", config: { output: "done" } }),
+      );
+      const { run } = await startRun(ctx.handle(), { workspaceId, workflowId, planCache });
+      const done = await waitForStatus(ctx.handle(), { workspaceId, runId: run.id }, ["succeeded", "failed"]);
+      expect(done.output).toEqual({ s: "done" });
+      expect((await readRunEvents(ctx.handle(), { workspaceId, runId: run.id })).map((e) => e.type)).toContain("run.sleeping");
+    });
+  },
+  { drivers: ["neon"] },
+);

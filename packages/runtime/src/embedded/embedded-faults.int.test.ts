@@ -167,23 +167,26 @@ function suite(ctx: DriverSuiteContext) {
     const runs: RunRecord[] = [];
     for (let i = 0; i < 20; i++) runs.push((await startRun(db(), { workspaceId, workflowId, input: { value: i * 10 } })).run);
 
-    // Kill a worker every few hundred milliseconds and start a replacement, until the runs are done.
+    // Every few hundred milliseconds, SIGKILL a live worker (or, when both killable ones are dead, start a replacement).
     let kills = 0;
     const sql = sqlForHandle(db());
     const deadline = Date.now() + 30_000;
-    for (let round = 0; round < 6 && Date.now() < deadline; round++) {
+    for (let round = 0; round < 7 && Date.now() < deadline; round++) {
       await sleep(150 + Math.random() * 300);
       const [pending] = await sql.query<{ n: string }>(
         statement("test_pending", `SELECT count(*) AS n FROM runs WHERE workflow_id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled')`),
         [workflowId],
       );
       if (Number(pending?.n) === 0) break;
-      const victimIndex = Math.floor(Math.random() * live.length);
-      const victim = live[victimIndex] as Worker;
+      const alive = live.filter((worker) => worker.child.exitCode === null && worker.child.signalCode === null);
+      const victim = alive[Math.floor(Math.random() * alive.length)];
+      if (!victim) {
+        live.push(start(spawnWorker(url(), concurrency)));
+        continue;
+      }
       victim.child.kill("SIGKILL");
       await victim.exited;
       kills++;
-      live[victimIndex] = start(spawnWorker(url(), concurrency));
     }
     const finished = await allFinished(runs, 45_000);
 

@@ -40,6 +40,7 @@ export {
   EMBEDDED_DRIVER,
   findRun,
   finishRun,
+  finishRuns,
   transitionRun,
   type CreatedRun,
   type FinishedRun,
