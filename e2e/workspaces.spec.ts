@@ -72,7 +72,8 @@ test("an admin creates an API key that is shown once and works against the REST 
   await page.getByRole("button", { name: "Done" }).click();
   await page.getByRole("button", { name: "Revoke deploy bot" }).click();
   await page.getByRole("button", { name: "Revoke key" }).click();
-  await expect(page.getByText("Revoked")).toBeVisible();
+  // exact: the page's help text also contains the word "Revoked".
+  await expect(page.getByText("Revoked", { exact: true })).toBeVisible();
   const refused = await request.get("/api/v1/workspace", { headers: { authorization: `Bearer ${key}` } });
   expect(refused.status()).toBe(401);
   expect(refused.headers()["content-type"]).toBe("application/problem+json");
