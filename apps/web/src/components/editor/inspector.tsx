@@ -1,16 +1,15 @@
 "use client";
 
 import { useId, useMemo } from "react";
-import { CopyButton } from "../ui/copy-button";
 import { Icon } from "./icons";
 import { checkConnection, outputsOf } from "./lib/connections";
 import { addEdge, removeElements, setNodeConfig, setNodeField } from "./lib/definition-ops";
 import { completionItems } from "./lib/expression-completion";
 import { nodeLabel } from "./lib/flow-mapping";
 import { validate, samePath, type FieldIssue, type FieldPath, type Schema } from "./lib/json-schema";
-import { formatSlot } from "./lib/summary";
 import { DEFAULT_INPUT, ERROR_HANDLE, type Descriptors, type Json, type Problem, type ScheduleInfo, type WorkflowDefinition, type WorkflowNode } from "./lib/types";
 import { SchemaForm } from "./schema-form";
+import { ScheduleTriggerInfo, WebhookTriggerInfo } from "./trigger-info";
 
 const EMPTY_SCHEMA: Schema = { type: "object", properties: {} };
 
@@ -32,6 +31,8 @@ interface InspectorProps {
   /** In a version preview: per node, what differs from the draft. */
   changes?: ReadonlyMap<string, string[]>;
   draft?: WorkflowDefinition;
+  /** The workflow being edited: its webhooks and schedules are shown on its trigger nodes. */
+  workflowId?: string;
 }
 
 /** The side panel: the selected node's form, the selected edge, or an overview. */
@@ -162,6 +163,7 @@ function NodeInspector({
   onDeleteSelection,
   changes,
   draft,
+  workflowId,
 }: InspectorProps & { node: WorkflowNode }) {
   const descriptor = descriptors.get(node.type);
   const problems = useMemo(() => nodeProblems.get(node.id) ?? [], [nodeProblems, node.id]);
@@ -219,8 +221,8 @@ function NodeInspector({
 
       <ProblemList problems={general} />
 
-      {node.type === "trigger.webhook" ? <WebhookInfo node={node} /> : null}
-      {node.type === "trigger.schedule" ? <ScheduleTimes info={schedules.get(node.id)} /> : null}
+      {node.type === "trigger.webhook" && workflowId && !changes ? <WebhookTriggerInfo workflowId={workflowId} /> : null}
+      {node.type === "trigger.schedule" && workflowId && !changes ? <ScheduleTriggerInfo info={schedules.get(node.id)} workflowId={workflowId} /> : null}
 
       <section className="inspector-section" aria-label="Configuration">
         <h3 className="inspector-subtitle">Configuration</h3>
@@ -275,56 +277,6 @@ function VersionChanges({ fields, version, draft }: { fields: string[]; version:
           ))}
         </tbody>
       </table>
-    </section>
-  );
-}
-
-function WebhookInfo({ node }: { node: WorkflowNode }) {
-  // Webhook configurations (slug, signature scheme, secret) are not served by
-  // the API yet; a slug or path in the node's config is shown when present.
-  const slug = typeof node.config.slug === "string" ? node.config.slug : typeof node.config.path === "string" ? node.config.path : null;
-  const method = typeof node.config.method === "string" ? node.config.method : "POST";
-  const origin = typeof window === "undefined" ? "" : window.location.origin;
-  const url = slug ? `${origin}/api/hooks/${encodeURIComponent(slug.replace(/^\/+/, ""))}` : null;
-  return (
-    <section className="trigger-info" aria-label="Webhook URL">
-      <h3 className="inspector-subtitle">Webhook URL</h3>
-      {url ? (
-        <div className="url-row">
-          <span className="badge mono">{method}</span>
-          <code className="url-text">{url}</code>
-          <CopyButton value={url} />
-        </div>
-      ) : (
-        <>
-          <div className="url-row">
-            <span className="badge mono">{method}</span>
-            <code className="url-text muted">/api/hooks/&lt;slug&gt;</code>
-          </div>
-          <p className="hint">The URL and its signature settings (HMAC-SHA256, Standard Webhooks, Stripe or GitHub) come from the webhook configuration this trigger gets; none is set up for it yet.</p>
-        </>
-      )}
-    </section>
-  );
-}
-
-function ScheduleTimes({ info }: { info: ScheduleInfo | undefined }) {
-  return (
-    <section className="trigger-info" aria-label="Next runs">
-      <h3 className="inspector-subtitle">Next runs</h3>
-      {!info ? (
-        <p className="muted small">Checking the schedule…</p>
-      ) : info.ok ? (
-        <ol className="slot-list">
-          {info.times.map((time) => (
-            <li key={time}>
-              <time dateTime={time}>{formatSlot(time, info.timezone)}</time> <span className="muted small">{info.timezone}</span>
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p className="field-error">{info.message}</p>
-      )}
     </section>
   );
 }

@@ -17,29 +17,52 @@ async function createEngine(): Promise<ELK> {
   return new Elk();
 }
 
-/** The layout engine, started on first use (or ahead of it, on hover) and kept for the session. */
+/** The layout engine, started on first use (or ahead of it, by a prefetch) and kept for the session. */
 export function layoutEngine(): Promise<ELK> {
   engine ??= createEngine();
   return engine;
 }
 
-/** Lays a graph out in the ELK worker, so a 500-node layout never freezes the canvas. */
-export async function runLayout(graph: ElkNode): Promise<ElkNode> {
-  return (await layoutEngine()).layout(graph);
+/**
+ * What a layered layout depends on: options, node ids, sizes and ports, and
+ * edges. Input positions are not part of it (the graph carries none, and the
+ * layered algorithm's default strategies ignore them), so two graphs with the
+ * same key get the same layout.
+ */
+function layoutKey(graph: ElkNode): string {
+  return JSON.stringify([
+    graph.layoutOptions,
+    (graph.children ?? []).map((c) => [c.id, c.width, c.height, c.layoutOptions, (c.ports ?? []).map((p) => [p.id, p.layoutOptions])]),
+    (graph.edges ?? []).map((e) => [e.id, e.sources, e.targets]),
+  ]);
 }
 
-let warmed: Promise<unknown> | null = null;
+/** Recent layouts by key: a few are enough to serve "prefetch, then click" and undo/redo back to a laid-out graph. */
+const recent = new Map<string, Promise<ElkNode>>();
+const RECENT_LAYOUTS = 3;
 
 /**
- * Loads the engine and lays out a small graph once, so the first real layout
- * does not also pay for starting the worker and warming ELK up.
+ * Lays a graph out in the ELK worker, so a 500-node layout never freezes the
+ * canvas. A graph laid out (or being laid out) before answers from memory.
  */
-export function warmLayoutEngine(): Promise<unknown> {
-  warmed ??= runLayout({
-    id: "warm-up",
-    layoutOptions: { "elk.algorithm": "layered", "elk.direction": "RIGHT" },
-    children: Array.from({ length: 30 }, (_, i) => ({ id: `n${i}`, width: 240, height: 80 })),
-    edges: Array.from({ length: 29 }, (_, i) => ({ id: `e${i}`, sources: [`n${i}`], targets: [`n${i + 1}`] })),
-  }).catch(() => undefined);
-  return warmed;
+export function runLayout(graph: ElkNode): Promise<ElkNode> {
+  const key = layoutKey(graph);
+  const known = recent.get(key);
+  if (known) return known;
+  const result = layoutEngine().then((elk) => elk.layout(graph));
+  recent.set(key, result);
+  // A failed layout is not remembered: the next request tries again.
+  result.catch(() => recent.delete(key));
+  while (recent.size > RECENT_LAYOUTS) recent.delete(recent.keys().next().value as string);
+  return result;
+}
+
+/**
+ * Starts laying a graph out in the background (the worker, off the main
+ * thread), so that pressing "Auto layout" on an unchanged workflow answers at
+ * once; the editor asks for it when a large workflow has settled and when the
+ * pointer or focus reaches the button.
+ */
+export function prefetchLayout(graph: ElkNode): void {
+  runLayout(graph).catch(() => undefined);
 }

@@ -14,7 +14,7 @@ import { Canvas } from "./canvas";
 import { HistoryPanel } from "./history-panel";
 import { Icon, NodeIconSprite } from "./icons";
 import { Inspector, type EditFn } from "./inspector";
-import { runLayout, warmLayoutEngine } from "./layout-engine";
+import { prefetchLayout, runLayout } from "./layout-engine";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "./lib/clipboard";
 import { checkConnection, outputsOf } from "./lib/connections";
 import { addEdge, addNode, applyPositions, removeElements } from "./lib/definition-ops";
@@ -440,15 +440,20 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
   );
   const onFitAll = useCallback(() => fitAll(), [fitAll]);
 
+  /** The ELK graph of the draft as drawn: measured sizes where React Flow has them. */
+  const layoutGraph = useCallback(() => {
+    const sizes = new Map<string, Size>();
+    for (const node of definition.nodes) {
+      const size = measuredOf(node.id);
+      if (size) sizes.set(node.id, size);
+    }
+    return toElkGraph(definition, descriptors, sizes);
+  }, [definition, descriptors, measuredOf]);
+
   const autoLayout = useCallback(async (done = "Laid out left to right") => {
     setLayingOut(true);
     try {
-      const sizes = new Map<string, Size>();
-      for (const node of definition.nodes) {
-        const size = measuredOf(node.id);
-        if (size) sizes.set(node.id, size);
-      }
-      const graph = await runLayout(toElkGraph(definition, descriptors, sizes));
+      const graph = await runLayout(layoutGraph());
       const positions = positionsFromElk(graph);
       edit((d) => applyPositions(d, positions));
       setTimeout(() => fitAll(300, positions), 60);
@@ -458,16 +463,23 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
     } finally {
       setLayingOut(false);
     }
-  }, [definition, descriptors, measuredOf, edit, fitAll, toast]);
+  }, [layoutGraph, edit, fitAll, toast]);
+  // Pointer or focus on the button: start the layout now, the click will likely want it.
+  const prefetchCurrentLayout = useCallback(() => {
+    if (!layingOut) prefetchLayout(layoutGraph());
+  }, [layingOut, layoutGraph]);
 
   // A definition without positions (written by hand or by another tool) is laid out once when it opens.
   const layoutOnOpen = useEffectEvent(() => {
     if (canEdit && hasStackedNodes(definition)) void autoLayout("Laid out automatically: the nodes had no positions");
   });
+  // A large workflow is likely to be laid out: once the canvas has settled, lay it out in the worker ahead of the click.
+  const prefetchOnOpen = useEffectEvent(() => {
+    if (canEdit) prefetchLayout(layoutGraph());
+  });
   useEffect(() => {
     const timer = setTimeout(layoutOnOpen, 0);
-    // A large workflow is likely to be laid out: warm the layout worker up once the canvas is drawn.
-    const warm = workflow.definition.nodes.length > LARGE_WORKFLOW ? setTimeout(() => void warmLayoutEngine(), 3_000) : undefined;
+    const warm = workflow.definition.nodes.length > LARGE_WORKFLOW ? setTimeout(prefetchOnOpen, 3_000) : undefined;
     return () => {
       clearTimeout(timer);
       clearTimeout(warm);
@@ -669,8 +681,8 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
             type="button"
             className="button small"
             onClick={() => void autoLayout()}
-            onPointerEnter={() => void warmLayoutEngine()}
-            onFocus={() => void warmLayoutEngine()}
+            onPointerEnter={prefetchCurrentLayout}
+            onFocus={prefetchCurrentLayout}
             disabled={readOnly || layingOut || definition.nodes.length === 0}
           >
             <Icon name="layout" size={15} />
@@ -820,6 +832,7 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
                 onDeleteSelection={deleteSelection}
                 changes={preview?.diff.changes}
                 draft={preview ? definition : undefined}
+                workflowId={workflowId}
               />
             ) : (
               <HistoryPanel workspaceId={workspaceId} workflowId={workflowId} openNumber={previewNumber} onOpen={openVersion} latestNumber={latestVersion} />

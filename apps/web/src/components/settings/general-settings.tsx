@@ -11,18 +11,18 @@ import { NeedsRole } from "../ui/status";
 import { hasRole, roleLabel } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
 
-export function GeneralSettings({ runRetentionDays, personal }: { runRetentionDays: number; personal: boolean }) {
+export function GeneralSettings({ personal }: { personal: boolean }) {
   const workspace = useWorkspace();
   return (
     <>
-      <DetailsSection runRetentionDays={runRetentionDays} personal={personal} />
+      <DetailsSection personal={personal} />
       <LeaveSection />
       {workspace.role === "owner" ? <DeleteSection /> : null}
     </>
   );
 }
 
-function DetailsSection({ runRetentionDays, personal }: { runRetentionDays: number; personal: boolean }) {
+function DetailsSection({ personal }: { personal: boolean }) {
   const workspace = useWorkspace();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -43,13 +43,8 @@ function DetailsSection({ runRetentionDays, personal }: { runRetentionDays: numb
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const days = Number(form.get("runRetentionDays"));
     setSaved(false);
-    update.mutate({
-      workspaceId: workspace.id,
-      name: String(form.get("name") ?? ""),
-      runRetentionDays: Number.isFinite(days) ? days : undefined,
-    });
+    update.mutate({ workspaceId: workspace.id, name: String(form.get("name") ?? "") });
   }
 
   return (
@@ -64,7 +59,7 @@ function DetailsSection({ runRetentionDays, personal }: { runRetentionDays: numb
       </div>
       {canEdit ? (
         <form className="stack narrow" onSubmit={onSubmit} noValidate aria-label="Workspace details">
-          {failure && !failure.fieldErrors.name && !failure.fieldErrors.runRetentionDays ? (
+          {failure && !failure.fieldErrors.name ? (
             <div className="alert error" role="alert">
               {failure.message}
             </div>
@@ -82,18 +77,6 @@ function DetailsSection({ runRetentionDays, personal }: { runRetentionDays: numb
             maxLength={80}
             errors={failure?.fieldErrors.name}
           />
-          <Field
-            label="Run history retention (days)"
-            name="runRetentionDays"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={3650}
-            defaultValue={runRetentionDays}
-            required
-            hint="How many days the details of finished runs are kept (1–3650)."
-            errors={failure?.fieldErrors.runRetentionDays}
-          />
           <div>
             <button className="button primary" type="submit" disabled={update.isPending}>
               {update.isPending ? "Saving…" : "Save changes"}
@@ -105,8 +88,6 @@ function DetailsSection({ runRetentionDays, personal }: { runRetentionDays: numb
           <dl className="details">
             <dt>Name</dt>
             <dd>{workspace.name}</dd>
-            <dt>Run history retention</dt>
-            <dd>{runRetentionDays} days</dd>
             <dt>Your role</dt>
             <dd>{roleLabel[workspace.role]}</dd>
           </dl>

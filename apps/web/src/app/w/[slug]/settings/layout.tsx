@@ -7,7 +7,7 @@ export default function SettingsLayout({ children }: { children: ReactNode }) {
       <div className="page-header">
         <div>
           <h1>Settings</h1>
-          <p className="muted">The workspace, its members and its API access.</p>
+          <p className="muted">The workspace, its members, API access, secrets, webhooks, schedules and retention.</p>
         </div>
       </div>
       <div className="settings">

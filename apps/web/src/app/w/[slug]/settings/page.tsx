@@ -10,5 +10,5 @@ type Props = { params: Promise<{ slug: string }> };
 export default async function GeneralSettingsPage({ params }: Props) {
   const { slug } = await params;
   const workspace = await loadWorkspace(slug);
-  return <GeneralSettings runRetentionDays={workspace.runRetentionDays} personal={workspace.personal} />;
+  return <GeneralSettings personal={workspace.personal} />;
 }
