@@ -175,6 +175,28 @@ function finishWatcher(handle: DatabaseHandle, sql: Sql, bus: Awaited<ReturnType
   };
 }
 
+/**
+ * How many write transactions left rows of each run (its record, journal and
+ * timeline), on average: distinct `xmin`s. Unlike timings, this does not
+ * depend on how loaded the shared disk is; each is one durable commit on the
+ * run's path.
+ */
+async function writeTransactionsPerRun(sql: Sql, runIds: string[]): Promise<number> {
+  const [row] = await sql.query<{ n: string }>(
+    {
+      name: "bench_write_transactions",
+      text: `SELECT avg(n) AS n FROM (
+        SELECT count(DISTINCT x) AS n FROM runs r, LATERAL (
+          SELECT r.xmin::text AS x
+          UNION SELECT s.xmin::text FROM run_steps s WHERE s.run_id = r.id
+          UNION SELECT e.xmin::text FROM run_events e WHERE e.run_id = r.id) t
+        WHERE r.id = ANY($1::uuid[]) GROUP BY r.id) per_run`,
+    },
+    [runIds],
+  );
+  return Number(row?.n);
+}
+
 async function firstStepDelays(sql: Sql, starts: Map<string, number>): Promise<number[]> {
   const rows = await sql.query<{ run_id: string; first: number }>(
     {
@@ -208,9 +230,10 @@ async function latency(handle: DatabaseHandle, workspaceId: string, workflowId: 
       run3NodeP99Ms: round(percentile(durations, 99), 3),
       startToFirstStepP50Ms: round(percentile(firstSteps, 50), 3),
       startToFirstStepP99Ms: round(percentile(firstSteps, 99), 3),
+      run3NodeWriteTransactionsPerRun: round(await writeTransactionsPerRun(sql, [...starts.keys()]), 2),
     };
     console.log(
-      `latency, in-process worker, ${LATENCY_RUNS} sequential 3-node runs: start->finish p50 ${result.run3NodeP50Ms} ms, p99 ${result.run3NodeP99Ms} ms; start->first step p50 ${result.startToFirstStepP50Ms} ms, p99 ${result.startToFirstStepP99Ms} ms`,
+      `latency, in-process worker, ${LATENCY_RUNS} sequential 3-node runs: start->finish p50 ${result.run3NodeP50Ms} ms, p99 ${result.run3NodeP99Ms} ms; start->first step p50 ${result.startToFirstStepP50Ms} ms, p99 ${result.startToFirstStepP99Ms} ms; ${result.run3NodeWriteTransactionsPerRun} write transactions per run`,
     );
     return result;
   } finally {
@@ -357,6 +380,12 @@ async function main(): Promise<void> {
     const ten = await createWorkflow(handle.db, workspace.id, chain(...noop(9)));
     const three = await createWorkflow(handle.db, workspace.id, chain(...noop(2)));
 
+    // `-- --only=latency` measures the in-process latency alone (repeatable A/B comparisons on a shared machine).
+    if (process.argv.includes("--only=latency")) {
+      const inProcess = await latency(handle, workspace.id, three.workflowId);
+      console.log(JSON.stringify({ ...inProcess, ...baseline }));
+      return;
+    }
     const one = await throughput(handle, databaseUrl, workspace.id, ten.workflowId, 1);
     const two = await throughput(handle, databaseUrl, workspace.id, ten.workflowId, 2);
     const inProcess = await latency(handle, workspace.id, three.workflowId);
@@ -375,6 +404,7 @@ async function main(): Promise<void> {
         twoWorkers: { stepsPerSecond: two.stepsPerSecond, runsPerSecond: two.runsPerSecond, seconds: two.seconds },
         workerConcurrency: WORKER_CONCURRENCY,
         run3NodeP99Ms: inProcess.run3NodeP99Ms,
+        run3NodeWriteTransactionsPerRun: inProcess.run3NodeWriteTransactionsPerRun,
         startToFirstStepP50Ms: inProcess.startToFirstStepP50Ms,
         ...crossProcess,
         recoveryLeaseMs: recovered.recoveryLeaseMs,

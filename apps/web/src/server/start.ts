@@ -1,15 +1,18 @@
 import { ConfigError, env } from "@trellis/config";
 import { logger } from "@trellis/config/logger";
-import { resolvePolicies, resolveWorkspaceSecrets } from "@trellis/api";
+import { resolvePolicies, resolveWorkspaceSecrets, startNotificationDelivery } from "@trellis/api";
 import { authSecret } from "@trellis/auth";
-import { getAppDatabase } from "@trellis/db";
-import { getInngestDriver, selectedDriver, startEmbeddedRuntime } from "@trellis/runtime";
+import { closeAppDatabase, getAppDatabase } from "@trellis/db";
+import { closeRunEventBus, getInngestDriver, selectedDriver, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
 
 /**
  * Validates configuration (an invalid variable stops the app with a message
  * naming it), makes sure the auth secret exists, opens the database
- * (migrating the embedded PGlite on first start) and, unless Inngest runs the
- * workflows, starts the embedded driver in this process.
+ * (migrating the embedded PGlite on first start), unless Inngest runs the
+ * workflows starts the embedded driver in this process, and starts delivering
+ * run notifications (whichever driver finishes the runs, their outbox rows are
+ * delivered from here). SIGTERM / SIGINT stop them in reverse order and close
+ * the database last.
  */
 export async function startServer() {
   let config;
@@ -24,21 +27,35 @@ export async function startServer() {
     throw error;
   }
   authSecret();
-  const { db } = await getAppDatabase();
+  const handle = await getAppDatabase();
+  const { db } = handle;
   // Both drivers hand nodes the workspace's secrets and the network allow-list.
   const resolveContext = async ({ workspaceId }: { workspaceId: string }) => ({
     secrets: await resolveWorkspaceSecrets(db, workspaceId),
     network: { allowedHosts: config.TRELLIS_ALLOWED_HOSTS },
   });
+  let runtime: EmbeddedRuntime | null = null;
   if (selectedDriver(config) === "inngest") {
     getInngestDriver().configure({ resolveContext });
     logger().info("Inngest is configured: workflow runs execute on Inngest (served at /api/inngest)");
-    return;
+  } else {
+    runtime = await startEmbeddedRuntime({ resolveContext });
   }
-  const runtime = await startEmbeddedRuntime({ resolveContext });
-  // Let steps in flight finish and hand unfinished runs back before exiting.
+  const notifications = await startNotificationDelivery({ handle, allowedHosts: config.TRELLIS_ALLOWED_HOSTS });
+
+  // Let steps in flight finish and hand unfinished runs back, let deliveries in flight end, then close the
+  // run event bus's LISTEN connection before the database it listens on.
   const shutdown = () => {
-    void runtime.stop().finally(() => process.exit(0));
+    void (async () => {
+      try {
+        await runtime?.stop();
+        await notifications.stop();
+        await closeRunEventBus(handle);
+        await closeAppDatabase();
+      } catch (error) {
+        logger().error({ err: error }, "shutting down cleanly failed");
+      }
+    })().finally(() => process.exit(0));
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

@@ -55,7 +55,7 @@ export type StepEnvelope =
       durationMs: number;
     };
 
-/** Set by runAttempt: whether the last attempt was answered from the journal. */
+/** Set by runAttempt: whether the last attempt was answered from the journal (its durable part included). */
 interface AttemptState {
   replayed: boolean;
 }
@@ -170,11 +170,14 @@ async function runAttempt(
   if (!envelope.ok || !durable) return envelope;
 
   const { startedAt } = envelope;
+  // A durable node's outcome is a replay only if its sleep, wait or invoke was answered from the journal too.
+  const phase = { live: false };
   try {
     const result = await durable.call(
       inv.node.type,
-      durableContext(run, inv, stepId, attempt, envelope.output),
+      durableContext(run, inv, stepId, attempt, envelope.output, phase),
     );
+    if (phase.live) state.replayed = false;
     const { output, handles } = checkResult(run, inv.node, result);
     return {
       ok: true,
@@ -184,6 +187,7 @@ async function runAttempt(
       durationMs: Math.max(0, Date.now() - startedAt),
     };
   } catch (error) {
+    if (phase.live) state.replayed = false;
     if (error instanceof Halted) throw error;
     if (isRunInterruption(error)) {
       run.interrupt(error);

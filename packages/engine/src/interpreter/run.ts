@@ -183,6 +183,17 @@ export class Run {
     this.maybeSettle();
   }
 
+  /**
+   * A StepTools call rejected for the driver's own reason (it parks the run,
+   * lost its lease, lost the database): the run stops with that error, which
+   * `execute` rejects with; it is never recorded as the node's failure.
+   */
+  stopForDriver(error: unknown): never {
+    if (error instanceof Halted) throw error;
+    this.interrupt(error);
+    throw HALTED;
+  }
+
   interrupt(error: unknown): void {
     if (error instanceof Halted) return;
     if (this.halt?.kind === "interrupt") return;

@@ -19,8 +19,9 @@ interface NodeEventBase {
 
 /**
  * What drivers turn into run events and live updates. Events are emitted again
- * when a run is replayed; `replayed: true` marks completions answered from the
- * journal, and drivers dedupe by step id.
+ * when a run is replayed; `replayed: true` marks completions (and failures)
+ * answered from the journal — for a durable node only when its sleep, wait or
+ * invoke was too (see `StepTools.isJournaled`) — and drivers dedupe by step id.
  */
 export type RunEvent =
   | (NodeEventBase & {

@@ -195,9 +195,15 @@ export function createMemoryStepTools(
         }
         return record(stepId, await options.invoke({ ...invoke, stepId }));
       } catch (error) {
-        record(stepId, { [INVOKE_ERROR]: serializeError(error) });
-        throw error;
+        // The child's failure, as a replay would see it: an EngineError (the node's failure, not the driver's).
+        const serialized = serializeError(error);
+        record(stepId, { [INVOKE_ERROR]: serialized });
+        throw deserializeError(serialized);
       }
+    },
+
+    isJournaled(stepId: string): boolean {
+      return memo.has(stepId);
     },
 
     sendEvent(name: string, payload: Json): number {

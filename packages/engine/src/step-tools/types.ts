@@ -20,6 +20,13 @@ export interface InvokeOptions {
  * journals its result under `stepId` and, on replay, returns the journaled
  * result instead of calling `fn` (or sleeping / waiting / invoking) again.
  * Everything that crosses a step is JSON.
+ *
+ * Rejections: `run` rejects only for the driver's own reasons (a node failure
+ * is an envelope value). `sleep` and `waitForEvent` likewise. `invoke` rejects
+ * with an `EngineError` when the child run failed (the node's failure, retried
+ * under its policy); any other rejection of any call is the driver's (the run
+ * parks, its lease is gone, the database is unreachable): the engine stops the
+ * run and `execute` rejects with that error, recording no node failure.
  */
 export interface StepTools {
   run<T extends Json>(stepId: string, fn: () => Promise<T>): Promise<T>;
@@ -31,4 +38,12 @@ export interface StepTools {
   ): Promise<Json | null>;
   /** Runs another workflow to completion and resolves with its output; rejects if it fails. */
   invoke(stepId: string, options: InvokeOptions): Promise<Json>;
+  /**
+   * Optional: whether `stepId` (a sleep, wait or invoke) already has a
+   * journaled result, i.e. the next call with it is answered from the journal.
+   * The engine asks it before a durable node's durable call, to flag the node's
+   * completion `replayed` only when that part was replayed too. Without it a
+   * durable node's completion counts as live (`replayed: false`).
+   */
+  isJournaled?(stepId: string): boolean;
 }

@@ -400,6 +400,9 @@ export const fixtures: Fixture[] = [
       // Cancelled while the step is visibly in flight: both drivers have written its start entry by then.
       await d.inTimeline("node.started", "slow");
       await d.cancel();
+      // Opened only once the cancel took effect (the embedded driver aborted the step, Inngest ended the record):
+      // opening at once raced the cancel's delivery to the worker, and a step that won that race was journaled.
+      await d.waitForStatus("cancelled");
       open();
     },
     expected: {

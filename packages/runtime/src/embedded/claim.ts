@@ -116,6 +116,15 @@ const claimLimitedStatement = statement(
 const LIMITED_CLAIM_LOCK = 7_261_001;
 const lockLimitedClaims = statement("lock_limited_claims", `SELECT pg_advisory_xact_lock(${LIMITED_CLAIM_LOCK})`);
 
+/**
+ * Takes, for the rest of the transaction, the lock under which the free room
+ * of workflows with a concurrency limit is counted and taken — by embedded
+ * claims and by the Inngest driver's admission alike.
+ */
+export async function lockLimitedRoom(tx: Sql): Promise<void> {
+  await tx.query(lockLimitedClaims);
+}
+
 type ClaimedTuple = [
   string,
   string,

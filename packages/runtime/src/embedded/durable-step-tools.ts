@@ -46,6 +46,8 @@ export interface DurableToolsHost {
   onQuiescent(): void;
   /** A journal write was fenced off: another worker owns the run. */
   onLeaseLost(): void;
+  /** A step the engine already went on with turned out journaled by another execution: replay the run. */
+  onJournalConflict(): void;
   /** Starts (or finds, by its idempotency key) the child run of an invoke step. */
   startChild(stepId: string, options: InvokeOptions): Promise<ChildRun>;
 }
@@ -149,6 +151,12 @@ export class DurableStepTools implements StepTools {
   private stopped: ExecutionStopped | null = null;
   private recheckRunning: Promise<void> | null = null;
   private recheckAgain = false;
+  /** Completed steps not yet handed to the journal writer (see `run`). */
+  private unwritten: JournalStepInput[] = [];
+  private handOverScheduled = false;
+  /** Handed-over writes the engine did not wait for, and the first one that failed. */
+  private readonly writing = new Set<Promise<void>>();
+  private writeError: unknown = null;
 
   constructor(private readonly host: DurableToolsHost) {}
 
@@ -159,23 +167,78 @@ export class DurableStepTools implements StepTools {
     return this.host.journal.get(stepId);
   }
 
+  /** The engine asks before a durable call: answered from the journal loaded at the claim, so a replay. */
+  isJournaled(stepId: string): boolean {
+    const entry = this.host.journal.get(stepId);
+    return entry !== undefined && entry.status !== "waiting";
+  }
+
+  /**
+   * A step's result goes back to the engine at once; its journal write starts
+   * once the engine's microtasks have run, and whatever the engine does next
+   * waits for it: the next step (run, sleep, wait, invoke) starts only after
+   * every earlier result is committed, as before. What this saves is the last
+   * step's own commit: when the engine finishes the run in those microtasks,
+   * the finish statement journals the step (`takeUnwritten`).
+   */
   async run<T extends Json>(stepId: string, fn: () => Promise<T>): Promise<T> {
     const entry = this.claim(stepId);
     if (entry && entry.status !== "waiting") return entry.output as T;
     this.inflight++;
     try {
+      await this.journaled();
+      if (this.stopped) throw this.stopped;
       const value = await fn();
-      const stored = await this.store(journalRowForStepResult(this.host.runId, stepId, value));
-      return (stored === null ? value : stored.output) as T;
+      this.defer(journalRowForStepResult(this.host.runId, stepId, value));
+      return value;
     } finally {
       this.inflight--;
       this.idleCheck();
     }
   }
 
+  /** Resolves once every step result of this execution is committed; rejects as its write did (a lost lease). */
+  async journaled(): Promise<void> {
+    this.handOver();
+    while (this.writing.size > 0) await Promise.all(this.writing);
+    if (this.writeError) throw this.writeError;
+  }
+
+  /** Step results not handed to the writer yet, taken by the statement that finishes the run. */
+  takeUnwritten(): JournalStepInput[] {
+    return this.unwritten.splice(0);
+  }
+
+  private defer(row: JournalStepInput): void {
+    this.host.writer.stepCompleted(row.runId, row.stepId);
+    this.unwritten.push(row);
+    if (this.handOverScheduled) return;
+    this.handOverScheduled = true;
+    setImmediate(() => {
+      this.handOverScheduled = false;
+      this.handOver();
+    });
+  }
+
+  private handOver(): void {
+    for (const row of this.unwritten.splice(0)) {
+      const write: Promise<void> = this.store(row).then(
+        (existing) => {
+          if (existing) this.host.onJournalConflict();
+        },
+        (error: unknown) => {
+          this.writeError ??= error;
+        },
+      );
+      this.writing.add(write);
+      void write.finally(() => this.writing.delete(write));
+    }
+  }
+
   async sleep(stepId: string, options: SleepOptions): Promise<void> {
     const entry = this.claim(stepId);
     if (entry && entry.status !== "waiting") return;
+    await this.settle(() => this.journaled());
     const now = Date.now();
     const until = untilOf(entry) ?? ("until" in options ? new Date(options.until).getTime() : now + options.durationMs);
     if (until <= now) {
@@ -191,6 +254,7 @@ export class DurableStepTools implements StepTools {
   async waitForEvent(stepId: string, options: WaitForEventOptions): Promise<Json | null> {
     const entry = this.claim(stepId);
     if (entry && entry.status !== "waiting") return entry.output;
+    await this.settle(() => this.journaled());
     const registered = await this.settle(() => this.registerWait(stepId, options));
     if (registered.done) return registered.done.output;
     if (registered.expiresAt <= Date.now()) return this.settle(() => this.completeStep(stepId, null));
@@ -201,13 +265,14 @@ export class DurableStepTools implements StepTools {
     const entry = this.claim(stepId);
     if (entry?.status === "succeeded") return entry.output;
     if (entry?.status === "failed") throw deserializeError(entry.error as SerializedError);
+    await this.settle(() => this.journaled());
     const child = await this.settle(async () => {
       try {
         return await this.host.startChild(stepId, options);
       } catch (error) {
         // A child that cannot start (unknown workflow, no version, bad input) fails the step for good;
         // anything else (the database went away) is the driver's problem and is retried from the journal.
-        if (!(error instanceof EngineError) || error instanceof ExecutionStopped) throw error;
+        if (!(error instanceof EngineError)) throw error;
         await this.completeStep(stepId, null, serializeError(error));
         throw error;
       }

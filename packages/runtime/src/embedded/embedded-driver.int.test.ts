@@ -52,6 +52,34 @@ function suite(ctx: DriverSuiteContext) {
     (await startRun(db(), { workspaceId, workflowId, input: input as never, planCache, ...extra })).run;
   const eventTypes = async (runId: string) => (await readRunEvents(db(), { workspaceId, runId })).map((e) => e.type);
 
+  it("commits the last step with the run's finish, and every earlier step before the next one started", async () => {
+    await start();
+    const { workflowId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "one", type: "test.step", config: { output: 1 } }, { id: "two", type: "test.step", config: { output: 2 } }),
+    );
+    const started = await run(workflowId);
+    expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");
+    // xmin names the transaction that wrote a row: the last step's row and the finished run share one.
+    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [started.id]);
+    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string; status: string }>(
+      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
+      [started.id],
+    );
+    expect(steps.map((step) => [step.step_id, step.status])).toEqual([
+      ["trigger", "succeeded"],
+      ["one", "succeeded"],
+      ["two", "succeeded"],
+    ]);
+    expect(steps.find((step) => step.step_id === "two")?.xmin).toBe(runRow?.xmin);
+    // Each earlier step committed on its own, before the step after it ran.
+    const earlier = steps.filter((step) => step.step_id !== "two").map((step) => step.xmin);
+    expect(new Set([...earlier, runRow?.xmin]).size).toBe(3);
+    const timeline = await readRunEvents(db(), { workspaceId, runId: started.id });
+    expect(timeline.filter((e) => e.type === "node.completed").map((e) => e.stepId)).toEqual(["trigger", "one", "two"]);
+  });
+
   it("runs a workflow, journaling every step once and recording its timeline", async () => {
     await start();
     const { workflowId } = await createWorkflow(

@@ -1,5 +1,3 @@
-import { RunPaused } from "@trellis/engine";
-
 /**
  * Why an execution stops before its run ends. The interpreter is unwound by
  * throwing `ExecutionStopped` from the control checkpoint and from pending
@@ -9,25 +7,28 @@ import { RunPaused } from "@trellis/engine";
  * - `paused` / `cancelled`: someone asked for it.
  * - `lease-lost`: another worker owns the run now; write nothing more.
  * - `stopping`: the worker shuts down; the run goes back to the queue.
+ * - `conflict`: a step's result was already journaled by another execution
+ *   (unreachable while leases fence writes); the run goes back to the queue
+ *   and replays with the stored result.
  */
-export type StopReason = "parked" | "paused" | "cancelled" | "lease-lost" | "stopping";
+export type StopReason = "parked" | "paused" | "cancelled" | "lease-lost" | "stopping" | "conflict";
 
 /** Later reasons override earlier ones: a cancel beats a pause, a lost lease beats everything it can. */
 export const STOP_PRECEDENCE: Record<StopReason, number> = {
   parked: 0,
   stopping: 1,
+  conflict: 1,
   paused: 2,
   "lease-lost": 3,
   cancelled: 4,
 };
 
 /**
- * Extends the engine's RunPaused so the engine treats it as an interruption:
- * a pending sleep or wait rejected with any other error is taken for the
- * node's own failure (the engine then records a failed attempt and a retry
- * that never happen). Reported to the engine's owner.
+ * Thrown into the engine from the control checkpoint and from pending sleeps,
+ * waits and child runs. It is the driver's own rejection, so the engine stops
+ * the run with it (`execute` rejects with it) and records no node failure.
  */
-export class ExecutionStopped extends RunPaused {
+export class ExecutionStopped extends Error {
   constructor(readonly reason: StopReason) {
     super(`execution stopped: ${reason}`);
     this.name = "ExecutionStopped";

@@ -58,15 +58,22 @@ export class JournalWriter {
     private readonly eventFlushMs = 25,
   ) {}
 
-  /** Journals a step; resolves once committed (or with the result another execution stored first). */
-  writeStep(row: JournalStepInput): Promise<StepWriteOutcome> {
-    // The journal row records when the step started: an unwritten start entry adds nothing to it.
-    const key = `${row.runId}\u0000${row.stepId}`;
+  /**
+   * A step finished: its journal row (written now or with the run's finish)
+   * records when it started, so an unwritten start entry adds nothing to it.
+   */
+  stepCompleted(runId: string, stepId: string): void {
+    const key = `${runId}\u0000${stepId}`;
     const started = this.pendingStarts.get(key);
     if (started) {
       this.redundant.add(started);
       this.pendingStarts.delete(key);
     }
+  }
+
+  /** Journals a step; resolves once committed (or with the result another execution stored first). */
+  writeStep(row: JournalStepInput): Promise<StepWriteOutcome> {
+    this.stepCompleted(row.runId, row.stepId);
     return new Promise((resolve, reject) => {
       this.steps.push({ row, resolve, reject });
       this.schedule();

@@ -175,6 +175,10 @@ export class RunExecution implements DurableToolsHost {
     this.requestStop("lease-lost");
   }
 
+  onJournalConflict(): void {
+    this.requestStop("conflict");
+  }
+
   async startChild(stepId: string, options: InvokeOptions): Promise<ChildRun> {
     const notFound = () =>
       new EngineError(ErrorCodes.invokeFailed, `workflow "${options.workflowId}" was not found in this workspace`, { retryable: false });
@@ -261,27 +265,37 @@ export class RunExecution implements DurableToolsHost {
   private observe(event: RunEvent): void {
     if (this.stopReason === "lease-lost") return;
     if (event.type !== "node.started" && event.type !== "node.log") {
-      // The engine emits node entries again on replay: write each once. A completion answered from
-      // the journal is still written if the timeline lacks it (its worker died before writing it,
-      // a durable part ended in this execution, or the run reuses another run's results).
+      // The engine emits node entries again on replay: write each once. Skipped, retrying and waiting
+      // entries carry no replay flag, and a completion answered from the journal (`replayed`) still
+      // needs writing when the timeline lacks it (its worker died before writing it, or the run reuses
+      // another run's results): the timeline loaded at the claim decides. A completion the engine
+      // reports live is new by definition.
       const key = timelineKey(event.type, event.stepId, "attempt" in event ? event.attempt : undefined);
-      if (this.claimed.timeline.has(key)) return;
+      const live = (event.type === "node.completed" || event.type === "node.failed") && !event.replayed;
+      if (!live && this.claimed.timeline.has(key)) return;
       this.claimed.timeline.add(key);
-      if (event.type === "node.completed" || event.type === "node.failed") event = { ...event, replayed: false };
     }
     this.write(event);
   }
 
   private write(event: RunEvent): void {
-    const row = engineEventToRunEvent(this.runId, event);
-    if (row) this.writer.addEvent(row);
+    this.writer.addEvent(engineEventToRunEvent(this.runId, event));
   }
 
   private async finish(result: RunResult): Promise<void> {
+    // The last step's result (the engine finished before its write started) is journaled by the finish itself.
+    const steps = this.tools.takeUnwritten();
+    try {
+      await this.tools.journaled();
+    } catch (error) {
+      return this.afterInterruption(error);
+    }
+    // A pause or cancel asked after the last step changes nothing any more; a lost lease or a conflicting journal does.
+    if (this.stopReason === "lease-lost" || this.stopReason === "conflict") return this.afterInterruption(new ExecutionStopped(this.stopReason));
     const events = await this.writer.takeEvents(this.runId);
     const outcome =
       result.status === "succeeded"
-        ? await this.env.finish({ runId: this.runId, status: "succeeded", output: result.output, leaseOwner: this.leaseOwner, events })
+        ? await this.env.finish({ runId: this.runId, status: "succeeded", output: result.output, leaseOwner: this.leaseOwner, events, steps })
         : await this.env.finish({
             runId: this.runId,
             status: "failed",
@@ -289,13 +303,18 @@ export class RunExecution implements DurableToolsHost {
             error: { ...result.error, nodeId: result.failedNodeId, stepId: result.failedStepId },
             leaseOwner: this.leaseOwner,
             events,
+            steps,
             data: { compensations: result.compensations as unknown as Json },
           });
     if (!outcome.finished) this.log.warn("the run's lease was lost before it could be finished; its new owner finishes it");
   }
 
   private async afterInterruption(error: unknown): Promise<void> {
-    const reason = this.stopReason ?? (error instanceof RunCancelled ? "cancelled" : error instanceof RunPaused ? "paused" : null);
+    // Results the engine went on with are journaled before the run parks, pauses or is released (fenced: a lost lease writes nothing).
+    if (this.stopReason !== "lease-lost") await this.tools.journaled().catch(() => undefined);
+    const reason =
+      this.stopReason ??
+      (error instanceof ExecutionStopped ? error.reason : error instanceof RunCancelled ? "cancelled" : error instanceof RunPaused ? "paused" : null);
     switch (reason) {
       case "parked":
         return this.park();
@@ -305,6 +324,8 @@ export class RunExecution implements DurableToolsHost {
         return this.release("paused", { runId: this.runId, type: "run.paused" });
       case "stopping":
         return this.release("queued", { runId: this.runId, type: "run.released", data: { reason: "worker shutting down" } });
+      case "conflict":
+        return this.release("queued", { runId: this.runId, type: "run.released", data: { reason: "a step was journaled by another execution" } });
       case "lease-lost":
         this.writer.discardEvents(this.runId);
         this.log.warn("the run's lease was lost; another worker owns it now");

@@ -100,33 +100,16 @@ export function dispatchable(created: readonly CreatedRun[]): DispatchableRun[] 
   return created.filter((entry) => entry.created).map(({ run }) => run);
 }
 
-/**
- * Runs `fireDueSchedules` just created on the default (embedded) driver, moved
- * to the Inngest driver inside the same transaction — before any embedded
- * worker could see them — so no scheduled run waits for a worker that does
- * not run in Inngest mode. `created_at = now()` is this transaction's start
- * time: exactly the runs this tick created.
- */
-const adoptScheduledStatement = statement(
-  "inngest_adopt_scheduled_runs",
-  `UPDATE runs SET driver = '${INNGEST_DRIVER}', updated_at = now()
-   WHERE driver = 'embedded' AND trigger_kind = 'schedule' AND status = 'queued' AND started_at IS NULL AND created_at = now()
-   RETURNING id, workspace_id, workflow_id, priority`,
-);
-
 export interface ScheduleTick {
   started: number;
   runs: DispatchableRun[];
 }
 
-/** The scheduler's tick for the Inngest driver: fires due schedules, returns the runs to dispatch. */
+/** The scheduler's tick for the Inngest driver: fires due schedules with their runs on Inngest, returns the runs to dispatch. */
 export async function fireSchedulesOnInngest(sql: Sql): Promise<ScheduleTick> {
-  return sql.transaction(async (tx) => {
-    const { started } = await fireDueSchedules(tx);
-    const rows = await tx.query<{ id: string; workspace_id: string; workflow_id: string; priority: number }>(adoptScheduledStatement);
-    return {
-      started,
-      runs: rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id, workflowId: row.workflow_id, priority: Number(row.priority) })),
-    };
-  });
+  const { started, created } = await fireDueSchedules(sql, { driver: INNGEST_DRIVER });
+  return {
+    started,
+    runs: created.map((run) => ({ id: run.id, workspaceId: run.workspaceId, workflowId: run.workflowId, priority: run.priority })),
+  };
 }

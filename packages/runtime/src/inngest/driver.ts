@@ -9,7 +9,7 @@ import type { SendEventInput, SentEvent } from "../lifecycle/run-events-delivery
 import { startRuns, type StartRunInput, type StartRunsInput } from "../lifecycle/start-run";
 import type { CreatedRun } from "../records/runs";
 import { sqlForHandle, type Db } from "../sql/sql-client";
-import { dispatchable, dispatchQueuedRuns, dispatchRuns, fireSchedulesOnInngest, type InngestSender } from "./dispatch";
+import { dispatchable, dispatchQueuedRuns, dispatchRuns, fireSchedulesOnInngest, type DispatchableRun, type InngestSender } from "./dispatch";
 import {
   INNGEST_APP_ID,
   INNGEST_DRIVER,
@@ -24,10 +24,7 @@ import { afterEventSent, afterRunResumed, afterRunsCancelled } from "./lifecycle
 import { runWorkflowOnInngest, type WorkflowRunEnvironment, type WorkflowRunOutcome } from "./run-function";
 import type { InngestSteps } from "./step-tools";
 
-/** Which driver executes new runs: Inngest when it is configured, the embedded driver otherwise. */
-export function selectedDriver(config: Pick<Env, "INNGEST_EVENT_KEY" | "INNGEST_DEV"> = env()): "embedded" | typeof INNGEST_DRIVER {
-  return config.INNGEST_EVENT_KEY || config.INNGEST_DEV ? INNGEST_DRIVER : "embedded";
-}
+export { selectedDriver } from "./selection";
 
 /**
  * The Inngest client, configured from our validated environment (the SDK
@@ -47,7 +44,12 @@ export function createInngestClient(
   });
 }
 
-/** Inngest needs a static concurrency limit; it applies per workflow (the key), whatever the workflow's own setting. */
+/**
+ * Inngest's concurrency limit is static per function: this one applies per
+ * workflow (the key) to executing steps, an upper bound for every workflow. A
+ * workflow's own `concurrencyLimit` is enforced by the function's admission
+ * (`workflowHasRoom`), see ARCHITECTURE.md.
+ */
 export const DEFAULT_WORKFLOW_CONCURRENCY = 10;
 
 export interface InngestDriverOptions {
@@ -66,6 +68,8 @@ export interface InngestDriverOptions {
   scheduleCron?: string;
   /** How long a paused run waits for its resume event between looks at the database; see PAUSE_RECHECK_MS. */
   pauseRecheckMs?: readonly number[];
+  /** How long a run waiting for room in its workflow's concurrency limit waits between looks; see SLOT_RECHECK_MS. */
+  slotRecheckMs?: readonly number[];
   logger?: Logger;
 }
 
@@ -82,6 +86,8 @@ export interface InngestDriver {
   /** Starts a run on Inngest: creates its record (driver "inngest") and sends its event. Outside a transaction (see ARCHITECTURE.md). */
   startRun(db: Db, input: Omit<StartRunInput, "driver">): Promise<CreatedRun>;
   startRuns(db: Db, input: Omit<StartRunsInput, "driver">): Promise<CreatedRun[]>;
+  /** Sends the start events of runs already recorded on the Inngest driver (see `dispatchRuns`). */
+  dispatch(db: Db, runs: readonly DispatchableRun[]): Promise<number>;
   /** The outbox sweep (also run by the schedules function). */
   dispatchQueuedRuns(db: Db, options?: { graceMs?: number; limit?: number }): Promise<number>;
   /** Lifecycle hooks: see lifecycle-hooks.ts. */
@@ -110,6 +116,8 @@ export function createInngestDriver(options: InngestDriverOptions = {}): Inngest
       resolveContext: settings.resolveContext ?? (() => ({ network: { allowedHosts } }) satisfies RunContextExtras),
       logger: log,
       pauseRecheckMs: options.pauseRecheckMs,
+      slotRecheckMs: options.slotRecheckMs,
+      send,
     };
   };
 
@@ -184,6 +192,7 @@ export function createInngestDriver(options: InngestDriverOptions = {}): Inngest
       await dispatchRuns(db, dispatchable(created), deps);
       return created;
     },
+    dispatch: (db, runs) => dispatchRuns(db, runs, deps),
     dispatchQueuedRuns: (db, sweep) => dispatchQueuedRuns(db, deps, sweep),
     afterRunsCancelled: (db, runIds) => afterRunsCancelled(db, runIds, deps),
     afterRunResumed: (db, runId) => afterRunResumed(db, runId, deps),

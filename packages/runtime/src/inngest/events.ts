@@ -23,6 +23,8 @@ export const INNGEST_EVENTS = {
   runResumed: "trellis/run.resumed",
   /** An event sent to waiting runs (`wait.event`, approvals); matched by each wait's `if` expression. */
   runEvent: "trellis/run.event",
+  /** A run of a workflow with a concurrency limit finished: runs waiting for room look again. */
+  slotFreed: "trellis/workflow.slot_freed",
 } as const;
 
 const uuid = z.uuid();

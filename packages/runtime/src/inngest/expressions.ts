@@ -76,5 +76,10 @@ export function runSignalExpression(runId: string): string {
   return `async.data.runId == ${celString(runId)}`;
 }
 
+/** The `if` of a wait for room in a workflow's concurrency limit: a slot of that workflow was freed. */
+export function slotExpression(workflowId: string): string {
+  return `async.data.workflowId == ${celString(workflowId)}`;
+}
+
 /** `cancelOn`'s `if`: the cancel event names the run this function run executes. */
 export const CANCEL_EXPRESSION = "async.data.runId == event.data.runId";

@@ -11,10 +11,13 @@ import type { Logger } from "@trellis/config/logger";
 import { VersionCompileError, type PlanCache } from "../embedded/plan-cache";
 import type { ResolveRunContext } from "../embedded/run-execution";
 import { isFinished, type RunError, type RunStatus } from "../records/run-record";
+import { readJournal } from "../records/journal";
 import { finishRun, findRun } from "../records/runs";
 import type { Sql } from "../sql/sql-client";
-import { INNGEST_DRIVER, type RunRequestedData } from "./events";
-import { markRunning, readControl, setExternalRunId, withDatabaseRetries } from "./run-records";
+import type { InngestSender } from "./dispatch";
+import { INNGEST_DRIVER, INNGEST_EVENTS, type RunRequestedData } from "./events";
+import { slotExpression } from "./expressions";
+import { markRunning, readControl, setExternalRunId, withDatabaseRetries, workflowHasRoom } from "./run-records";
 import { InngestStepTools, type InngestSteps, type StepMemo } from "./step-tools";
 
 /** What the function needs to execute runs: resolved when an execution starts, not when the module loads. */
@@ -26,6 +29,10 @@ export interface WorkflowRunEnvironment {
   logger: Logger;
   /** How long a paused run waits for its resume event between looks at the database (tests shorten it). */
   pauseRecheckMs?: readonly number[];
+  /** How long a run waiting for room in its workflow's concurrency limit waits for a freed slot between looks (tests shorten it). */
+  slotRecheckMs?: readonly number[];
+  /** Sends events to Inngest (a finished run of a limited workflow announces its freed slot). */
+  send?: InngestSender;
 }
 
 /** What the `workflow-run` function returns to Inngest (and to a parent's `step.invoke`). */
@@ -44,11 +51,24 @@ export interface WorkflowRunOutcome {
  */
 export const START_RECHECK_MS = [2_000, 10_000, 60_000] as const;
 
+/**
+ * A run of a workflow whose `concurrencyLimit` is reached waits for a
+ * `trellis/workflow.slot_freed` of its workflow, looking at the database again
+ * after each of these (the last repeats), in case a slot was freed without one
+ * (a run parked, or the event was lost). Two steps per look: a run can wait
+ * about 40 hours before Inngest's 1,000 steps run out.
+ */
+export const SLOT_RECHECK_MS = [5_000, 15_000, 30_000, 60_000, 300_000] as const;
+
 /** The run as the `$start` step found it; memoized, so every replay executes the same run. */
 type StartMemo =
   | { kind: "skip"; status: RunStatus | "missing" }
+  /** Its workflow's concurrency limit is reached: the run stays queued and waits for room. */
+  | { kind: "full" }
   | {
       kind: "run";
+      /** Its workflow has a concurrency limit: finishing frees a slot others may wait for. */
+      limited: boolean;
       versionId: string;
       workflowId: string;
       input: Json;
@@ -56,6 +76,11 @@ type StartMemo =
       priority: number;
       originRunId: string | null;
       startedAt: string;
+      /**
+       * A retry from a node starts with its origin's results upstream of that
+       * node journaled (seeded): those steps are answered from here, never run.
+       */
+      seeded?: Record<string, Json>;
     };
 
 async function startStep(sql: Sql, data: RunRequestedData, inngestRunId: string): Promise<StepMemo<StartMemo>> {
@@ -69,12 +94,17 @@ async function startStep(sql: Sql, data: RunRequestedData, inngestRunId: string)
         return { r: { kind: "skip", status: "cancelled" }, c: { s: "gone", p: false } };
       }
       await setExternalRunId(tx, run.id, inngestRunId);
+      // The workflow's own concurrency limit, which Inngest's static per-workflow limit cannot carry (see ARCHITECTURE.md).
+      const admission = run.status === "queued" ? await workflowHasRoom(tx, run.workflowId, run.id) : { limited: false, room: true };
+      if (!admission.room) return { r: { kind: "full" }, c: { s: "live", p: false } };
       await markRunning(tx, run.id, { driver: INNGEST_DRIVER, inngestRunId });
       const { control } = await readControl(tx, run.id);
       const started = await findRun(tx, data.workspaceId, data.runId);
+      const seeded = run.restartFromNodeId === null ? null : await readJournal(tx, run.id);
       return {
         r: {
           kind: "run",
+          limited: admission.limited,
           versionId: run.versionId,
           workflowId: run.workflowId,
           input: run.input,
@@ -83,6 +113,9 @@ async function startStep(sql: Sql, data: RunRequestedData, inngestRunId: string)
           originRunId: run.originRunId,
           // A run paused before it started has no start time yet; its deadline counts from now.
           startedAt: (started?.startedAt ?? new Date()).toISOString(),
+          ...(seeded
+            ? { seeded: Object.fromEntries([...seeded].filter(([, entry]) => entry.status !== "waiting").map(([stepId, entry]) => [stepId, entry.output])) }
+            : {}),
         },
         // A run paused while queued is still paused: the first checkpoint holds it.
         c: { ...control, p: control.p || run.status === "paused" },
@@ -143,6 +176,15 @@ export async function runWorkflowOnInngest(
     await steps.sleep(`$start:recheck#${i + 1}`, delayMs);
     start = await steps.run(`$start#${i + 2}`, () => startStep(sql, data, input.inngestRunId));
   }
+  for (let round = 1; start.r.kind === "full"; round++) {
+    const recheck = env.slotRecheckMs ?? SLOT_RECHECK_MS;
+    await steps.waitForEvent(`$slot#${round}`, {
+      event: INNGEST_EVENTS.slotFreed,
+      if: slotExpression(data.workflowId),
+      timeout: recheck[Math.min(round, recheck.length) - 1] ?? SLOT_RECHECK_MS[0],
+    });
+    start = await steps.run(`$start:slot#${round}`, () => startStep(sql, data, input.inngestRunId));
+  }
   if (start.r.kind === "skip") return { runId: data.runId, status: start.r.status };
   const run = start.r;
 
@@ -155,6 +197,7 @@ export async function runWorkflowOnInngest(
     steps,
     logger: env.logger.child({ runId: data.runId }),
     pauseRecheckMs: env.pauseRecheckMs,
+    seeded: new Map(Object.entries(run.seeded ?? {})),
   });
   tools.absorb("$start", start);
 
@@ -195,5 +238,18 @@ export async function runWorkflowOnInngest(
       return { runId: data.runId, status: current?.status ?? "missing" };
     });
   }
-  return steps.run("$finish", () => finishStep(data.runId, data.workspaceId, tools, result, failure));
+  return steps.run("$finish", async () => {
+    const outcome = await finishStep(data.runId, data.workspaceId, tools, result, failure);
+    if (run.limited) await announceFreedSlot(env, data);
+    return outcome;
+  });
+}
+
+/** Tells runs waiting for room in the workflow's concurrency limit to look again; a lost event only delays them to their next look. */
+async function announceFreedSlot(env: WorkflowRunEnvironment, data: RunRequestedData): Promise<void> {
+  try {
+    await env.send?.([{ name: INNGEST_EVENTS.slotFreed, data: { workflowId: data.workflowId, runId: data.runId } }]);
+  } catch (error) {
+    env.logger.warn({ err: error, workflowId: data.workflowId }, "announcing a freed concurrency slot failed; waiting runs look again later");
+  }
 }

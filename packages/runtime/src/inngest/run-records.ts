@@ -1,5 +1,6 @@
 import type { Json, JsonObject } from "@trellis/engine";
 import { publishRunEvents } from "../bus/publish";
+import { lockLimitedRoom } from "../embedded/claim";
 import { isTransientDatabaseError } from "../embedded/journal-writer";
 import { eventParamRows, noticesSql, parseNotices, type RunEventInput } from "../records/run-events";
 import type { RunStatus } from "../records/run-record";
@@ -281,4 +282,28 @@ export async function withDatabaseRetries<T>(work: () => Promise<T>): Promise<T>
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+const workflowRoomStatement = statement(
+  "inngest_workflow_room",
+  `SELECT w.concurrency_limit AS "limit",
+     (SELECT count(*) FROM runs x WHERE x.workflow_id = w.id AND x.status = 'running' AND x.id <> $2) AS running
+   FROM workflows w WHERE w.id = $1`,
+);
+
+/**
+ * Whether a run of `workflowId` may start now under the workflow's
+ * `concurrency_limit` (none: always). Call inside the transaction that then
+ * marks the run running: it takes the lock embedded claims of limited
+ * workflows take, so two starts (or a start and a claim) never both count the
+ * same free room. Like the embedded driver it counts `running` runs: parked
+ * runs hold no slot.
+ */
+export async function workflowHasRoom(tx: Sql, workflowId: string, runId: string): Promise<{ limited: boolean; room: boolean }> {
+  const [row] = await tx.query<{ limit: number | null; running: unknown }>(workflowRoomStatement, [workflowId, runId]);
+  if (row?.limit === null || row?.limit === undefined) return { limited: false, room: true };
+  await lockLimitedRoom(tx);
+  // Counted again under the lock: the first read only decided whether the lock is needed.
+  const [locked] = await tx.query<{ limit: number | null; running: unknown }>(workflowRoomStatement, [workflowId, runId]);
+  return { limited: true, room: Number(locked?.running ?? 0) < Number(locked?.limit ?? row.limit) };
 }

@@ -88,6 +88,8 @@ export interface InngestToolsHost {
   logger: Logger;
   /** Overrides PAUSE_RECHECK_MS (tests). */
   pauseRecheckMs?: readonly number[];
+  /** Steps journaled before the run started (a retry from a node reuses its origin's results): answered without running. */
+  seeded?: ReadonlyMap<string, Json>;
 }
 
 interface Buffered {
@@ -165,12 +167,8 @@ export class InngestStepTools implements StepTools {
   readonly observe = (event: RunEvent): void => {
     const key = replayKey(event);
     if (key !== null && this.written.has(key)) return;
-    // Replayed completions were written by the step that followed them the first time; the key dedupes them, not the flag.
-    const row = engineEventToRunEvent(
-      this.host.runId,
-      event.type === "node.completed" || event.type === "node.failed" ? { ...event, replayed: false } : event,
-    );
-    if (!row) return;
+    // Inngest replays from the top for every step, so the key (from the memos of earlier steps) dedupes entries, not the flag.
+    const row = engineEventToRunEvent(this.host.runId, event);
     this.buffer.push({ row: row.at === undefined ? { ...row, at: Date.now() } : row, key });
   };
 
@@ -200,8 +198,15 @@ export class InngestStepTools implements StepTools {
     }
   }
 
+  /** Only seeded steps are known to be journaled here; Inngest's memo is not visible before a step is asked for. */
+  isJournaled(stepId: string): boolean {
+    return this.host.seeded?.has(stepId) ?? false;
+  }
+
   async run<T extends Json>(stepId: string, fn: () => Promise<T>): Promise<T> {
     this.claim(stepId);
+    const seeded = this.host.seeded?.get(stepId);
+    if (seeded !== undefined) return seeded as T;
     const memo = await this.host.steps.run(stepId, async (): Promise<StepMemo<Json>> => {
       const early: { flushing: Promise<string[]> | null } = { flushing: null };
       const timer = setTimeout(() => (early.flushing = this.flushEarly()), EARLY_FLUSH_MS);

@@ -268,7 +268,8 @@ describeEachDriver(
           definition(
             [
               { id: "trigger", type: "trigger.manual" },
-              { id: "paid", type: "wait.event", config: { event: "order.paid", timeoutMs: 400 } },
+              // Our records' wait stays open for the whole test; Inngest's wait times out when the test says so.
+              { id: "paid", type: "wait.event", config: { event: "order.paid", timeoutMs: 600_000 } },
               { id: "after", type: "transform", config: { expression: "input.received" } },
             ],
             [
@@ -278,10 +279,13 @@ describeEachDriver(
             ],
           ),
         );
-        const executing = harness.execute(run.id);
+        const executing = harness.execute(run.id, { heldWaits: ["paid:wait"] });
         await waitForStatus(ctx.handle(), ref, "waiting");
-        // Delivered to our records only (the forward to Inngest is lost): the wait ends by timeout, the journal decides.
+        // Delivered to our records only (the forward to Inngest is lost): Inngest's wait then times out, and the journal decides.
+        const forwarded = harness.eventsNamed(INNGEST_EVENTS.runEvent).length;
         expect((await sendEvent(ctx.handle(), { workspaceId, name: "order.paid", payload: { n: 1 } })).runIds).toEqual([run.id]);
+        expect(harness.eventsNamed(INNGEST_EVENTS.runEvent)).toHaveLength(forwarded);
+        harness.expireWait("paid:wait");
         const { result } = await executing;
         expect(result).toMatchObject({ status: "succeeded", output: { after: true } });
         expect((await readJournal(ctx.handle(), run.id)).get("paid:wait")).toMatchObject({ status: "succeeded", output: { n: 1 } });
@@ -393,6 +397,41 @@ describeEachDriver(
           data: { workspaceId, name: approvalEventName("review"), runId: run.id, payload: { runId: run.id, decision: "approved", comment: "lgtm" } },
         });
         expect((await executing).result).toMatchObject({ status: "succeeded", output: { yes: "lgtm" } });
+      });
+    });
+
+    describe("a workflow's own concurrency limit", () => {
+      it("starts a run only while fewer than the limit of its workflow's runs are running, and lets it in when one finishes", async () => {
+        const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "a", type: "test.step", config: { gate: "limit-one" } }), {
+          concurrencyLimit: 1,
+        });
+        const first = (await harness.driver.startRun(ctx.handle(), { workspaceId, workflowId, planCache })).run;
+        const second = (await harness.driver.startRun(ctx.handle(), { workspaceId, workflowId, planCache })).run;
+        const runningFirst = harness.execute(first.id);
+        await eventually(() => (gate(probe, "limit-one").waiting > 0 ? true : undefined));
+        const runningSecond = harness.execute(second.id);
+        // The second waits for a freed slot of its workflow, still queued, its node not started.
+        await eventually(() => (harness.calls.some((call) => call.tool === "waitForEvent" && call.id === "$slot#1") ? true : undefined));
+        const slotWait = harness.calls.find((call) => call.tool === "waitForEvent" && call.id === "$slot#1")?.args[0];
+        expect(slotWait).toMatchObject({ event: INNGEST_EVENTS.slotFreed, if: `async.data.workflowId == "${workflowId}"` });
+        expect((await findRun(ctx.handle(), workspaceId, second.id))?.status).toBe("queued");
+        expect(probe.calls.get("a")).toBe(1);
+
+        gate(probe, "limit-one").open();
+        expect((await runningFirst).result).toMatchObject({ status: "succeeded" });
+        expect(harness.eventsNamed(INNGEST_EVENTS.slotFreed)).toContainEqual({ name: INNGEST_EVENTS.slotFreed, data: { workflowId, runId: first.id } });
+        expect((await runningSecond).result).toMatchObject({ status: "succeeded" });
+        expect(probe.calls.get("a")).toBe(2);
+        // Never both running: the second started after the first finished.
+        const [firstRun, secondRun] = await Promise.all([findRun(ctx.handle(), workspaceId, first.id), findRun(ctx.handle(), workspaceId, second.id)]);
+        expect(secondRun?.startedAt?.getTime()).toBeGreaterThanOrEqual(firstRun?.finishedAt?.getTime() ?? Number.POSITIVE_INFINITY);
+      });
+
+      it("workflows without a limit start at once and announce nothing", async () => {
+        const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "a", type: "noop" }));
+        const { run } = await harness.driver.startRun(ctx.handle(), { workspaceId, workflowId, planCache });
+        expect((await harness.execute(run.id)).result).toMatchObject({ status: "succeeded" });
+        expect(harness.eventsNamed(INNGEST_EVENTS.slotFreed).filter((event) => event.data.workflowId === workflowId)).toEqual([]);
       });
     });
 

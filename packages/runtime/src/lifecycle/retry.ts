@@ -6,6 +6,7 @@ import type { RunRecord, TriggerKind } from "../records/run-record";
 import { noticesSql, parseNotices } from "../records/run-events";
 import { publishRunEvents } from "../bus/publish";
 import { statement, toSql, type Sql, type Db } from "../sql/sql-client";
+import { dispatchNewInngestRuns } from "./inngest-bridge";
 import { differingUpstreamNodes, reusableSteps, upstreamNodes, type ReusedSteps } from "./retry-from-node";
 import { assertFinished, getRunOrThrow, type RunRef } from "./run-loader";
 
@@ -36,7 +37,8 @@ export async function markRetried(sql: Sql, runId: string, type: "run.retried" |
 
 /** Starts a finished run again from the beginning: same version and input, attempt + 1. */
 export async function rerunWhole(sql: Sql, run: RunRecord, triggerKind: Extract<TriggerKind, "retry" | "replay">): Promise<CreatedRun> {
-  return sql.transaction(async (tx) => {
+  // On the configured driver (createRun's default): a retry of a run made before Inngest was configured runs on Inngest.
+  const created = await sql.transaction(async (tx) => {
     const created = await createRun(tx, {
       workspaceId: run.workspaceId,
       workflowId: run.workflowId,
@@ -50,6 +52,8 @@ export async function rerunWhole(sql: Sql, run: RunRecord, triggerKind: Extract<
     await markRetried(tx, run.id, triggerKind === "retry" ? "run.retried" : "run.replayed", created.run.id);
     return created;
   });
+  await dispatchNewInngestRuns(sql, [created]);
+  return created;
 }
 
 /** Retries a finished run as a whole: a new run of the same version and input. CONFLICT while it is in progress. */
@@ -142,7 +146,7 @@ export async function retryFromNode(db: Db, input: RetryFromNodeInput): Promise<
       return { stepId, status: entry?.status ?? "succeeded", output: entry?.output ?? null, error: entry?.error ?? null };
     }),
   );
-  return sql.transaction(async (tx) => {
+  const created = await sql.transaction(async (tx) => {
     const created = await createRun(tx, {
       workspaceId: run.workspaceId,
       workflowId: run.workflowId,
@@ -159,4 +163,6 @@ export async function retryFromNode(db: Db, input: RetryFromNodeInput): Promise<
     await markRetried(tx, run.id, "run.retried", created.run.id);
     return created;
   });
+  await dispatchNewInngestRuns(sql, [created]);
+  return created;
 }

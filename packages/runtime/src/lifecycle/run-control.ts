@@ -4,6 +4,7 @@ import { finishRun } from "../records/runs";
 import { isFinished, PARKED_STATUSES, type RunRecord, type RunStatus } from "../records/run-record";
 import { noticesSql, parseNotices } from "../records/run-events";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
+import { tellInngestOfCancel, tellInngestOfResume } from "./inngest-bridge";
 import { getRunOrThrow, type RunRef } from "./run-loader";
 
 // A run changes status under a service's feet (a worker claims or parks it): re-read and decide again, a few times.
@@ -115,6 +116,8 @@ export async function cancelRun(db: Db, ref: RunRef): Promise<RunRecord> {
       if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
     });
   }
+  // Runs on the Inngest driver end at once (no worker holds them) and their function runs are cancelled.
+  if (await tellInngestOfCancel(sql, [run.id, ...children.map((child) => child.id)])) return getRunOrThrow(sql, ref);
   return run;
 }
 
@@ -150,6 +153,8 @@ export async function resumeRun(db: Db, ref: RunRef): Promise<RunRecord> {
   const { changed, status } = await runStatement(sql, resumeStatement, [run.id]);
   if (!changed) throw new AppError("CONFLICT", `The run is ${run.status}, not paused`);
   if (status === "queued") sql.afterCommit(() => publishRunsQueued(sql));
+  // A paused Inngest run waits for its resume event.
+  await tellInngestOfResume(sql, run.id);
   return getRunOrThrow(sql, ref);
 }
 

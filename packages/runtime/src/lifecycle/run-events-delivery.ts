@@ -4,6 +4,7 @@ import { publishRunControl, publishRunEvents, publishRunsQueued } from "../bus/p
 import { noticesSql, parseNotices } from "../records/run-events";
 import { statement, toSql, type Db } from "../sql/sql-client";
 import { toDate } from "../sql/values";
+import { tellInngestOfEvent } from "./inngest-bridge";
 import { isUuid, getRunOrThrow, type RunRef } from "./run-loader";
 
 const MATCHING_WAITERS = `w.workspace_id = $1 AND w.event = $2 AND w.resolved_at IS NULL AND w.expires_at > now()
@@ -86,7 +87,10 @@ export async function sendEvent(db: Db, input: SendEventInput): Promise<SentEven
     sql,
     runs.filter(([, status]) => status === "running").map(([id]) => id),
   );
-  return { runIds: runs.map(([id]) => id) };
+  const sent: SentEvent = { runIds: runs.map(([id]) => id) };
+  // Inngest runs' waits are `step.waitForEvent`: the event itself makes their functions go on.
+  await tellInngestOfEvent(sql, input, sent);
+  return sent;
 }
 
 const openApprovals = statement(

@@ -2,9 +2,11 @@ import type { Json } from "@trellis/engine";
 import { AppError, badRequest, fieldErrorsFromIssues, notFound } from "@trellis/config/errors";
 import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
 import { findLocalWorker } from "../embedded/local-workers";
+import { selectedDriver } from "../inngest/selection";
 import { createRuns, EMBEDDED_DRIVER, type CreatedRun } from "../records/runs";
 import type { TriggerKind } from "../records/run-record";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
+import { dispatchNewInngestRuns } from "./inngest-bridge";
 import { isUuid } from "./run-loader";
 
 /** Bounds of `priority`: higher runs are claimed first. */
@@ -25,7 +27,10 @@ export interface StartRunInput extends StartRunItem {
   /** A version of the workflow; its latest published version by default. */
   versionId?: string;
   triggerKind?: TriggerKind;
-  /** The driver to run on; the embedded driver by default. */
+  /**
+   * The driver to run on; the configured one (`selectedDriver()`) by default,
+   * in which case runs on Inngest are also sent to it once committed.
+   */
   driver?: string;
   /** The plan cache to validate with (tests with custom node types pass theirs). */
   planCache?: PlanCache;
@@ -100,7 +105,7 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
   input.items.forEach((item, i) => checkItem(item, compiled, input.items.length === 1 ? null : i));
   // An idle worker of this process takes a single new run at once: created claimed, no claim round trip.
   // Not for workflows with a concurrency limit, whose room only the claim's locked count may decide.
-  const embedded = (input.driver ?? EMBEDDED_DRIVER) === EMBEDDED_DRIVER;
+  const embedded = (input.driver ?? selectedDriver()) === EMBEDDED_DRIVER;
   const local = embedded && input.items.length === 1 && compiled.concurrencyLimit === null ? findLocalWorker(db) : undefined;
   const claimedBy = local?.hasRoom() ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
   const created = await createRuns(
@@ -144,6 +149,9 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
       throw new AppError("CONFLICT", `The idempotency key "${run.idempotencyKey}" was already used for a run of another workflow`);
     }
   }
+  // Runs the configured driver put on Inngest (a caller naming a driver dispatches itself, as the Inngest driver does).
+  // Inside a caller's transaction this waits for its commit; should the send fail, the outbox sweep sends them.
+  if (input.driver === undefined && !embedded) sql.afterCommit(() => void dispatchNewInngestRuns(sql, created));
   return created;
 }
 

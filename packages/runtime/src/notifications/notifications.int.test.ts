@@ -6,7 +6,8 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { schema } from "@trellis/db";
 import { createUser, createWorkspace, describeEachDriver } from "@trellis/db/testing";
-import { createRun, finishRun } from "../records/runs";
+import { createRun, findRun, finishRun } from "../records/runs";
+import { sqlForHandle, statement } from "../sql/sql-client";
 import { chain, createWorkflow, eventually } from "../testing/workflows";
 import { enqueueRunNotifications } from "./enqueue";
 import { replayNotificationDelivery } from "./replay";
@@ -100,9 +101,15 @@ describeEachDriver(
       await subscribe("https://hooks.example.com/same", ["run.succeeded"]);
 
       const succeeded = await finishedRun("succeeded", "https://hooks.example.com/same");
+      // Finishing the run wrote its outbox rows; enqueueing again adds nothing.
+      expect(await enqueueRunNotifications(ctx.handle(), succeeded)).toBe(0);
+      const written = await deliveriesOf(succeeded);
+      // enqueueRunNotifications is the repair path for runs finished otherwise: it writes the same rows, once.
+      await ctx.db().delete(schema.notificationDeliveries).where(eq(schema.notificationDeliveries.runId, succeeded));
       expect(await enqueueRunNotifications(ctx.handle(), succeeded)).toBe(2);
       expect(await enqueueRunNotifications(ctx.handle(), succeeded)).toBe(0);
       const rows = await deliveriesOf(succeeded);
+      expect(rows.map((r) => [r.event, r.url, r.payload])).toEqual(written.map((r) => [r.event, r.url, r.payload]));
       expect(rows.map((r) => [r.event, r.url, r.subscriptionId !== null])).toEqual([
         ["run.succeeded", "https://hooks.example.com/all", true],
         // The callback URL is also subscribed: one delivery, signed as the subscription's.
@@ -115,10 +122,10 @@ describeEachDriver(
         data: { runId: succeeded, workflowId, status: "succeeded", output: { a: 42 }, error: null, deadLettered: false },
       });
 
-      // A batch, as the finish path hands them over: the cancelled run adds nothing.
+      // A failed run notifies failure and dead-lettering; a cancelled one nothing.
       const failed = await finishedRun("failed", "https://callbacks.example.com/run");
       const cancelled = await finishedRun("cancelled", "https://callbacks.example.com/run");
-      expect(await enqueueRunNotifications(ctx.handle(), [failed, cancelled])).toBe(4);
+      expect(await enqueueRunNotifications(ctx.handle(), [failed, cancelled])).toBe(0);
       expect((await deliveriesOf(failed)).map((r) => [r.event, r.url])).toEqual([
         ["run.dead_lettered", "https://hooks.example.com/all"],
         ["run.failed", "https://callbacks.example.com/run"],
@@ -128,12 +135,44 @@ describeEachDriver(
       expect(await deliveriesOf(cancelled)).toEqual([]);
     });
 
+    it("writes a finishing run's outbox rows in its finish: one per subscription, committed with the run, never twice", async () => {
+      await subscribe("https://hooks.example.com/one", ["run.succeeded"]);
+      await subscribe("https://hooks.example.com/two", ["run.succeeded", "run.failed"]);
+      await subscribe("https://hooks.example.com/failures-only", ["run.failed"]);
+      const { run } = await createRun(ctx.handle(), { workspaceId, workflowId, versionId, triggerKind: "manual" });
+      const sql = sqlForHandle(ctx.handle());
+      const countRows = statement("test_count_outbox", "SELECT count(*) AS n FROM notification_deliveries WHERE run_id = $1");
+
+      // A finish that rolls back leaves neither the finished run nor its notifications.
+      await expect(
+        sql.transaction(async (tx) => {
+          expect((await finishRun(tx, { runId: run.id, status: "succeeded", output: { ok: true } })).finished).toBe(true);
+          const [inside] = await tx.query<{ n: unknown }>(countRows, [run.id]);
+          expect(Number(inside?.n)).toBe(2);
+          throw new Error("the finishing transaction fails");
+        }),
+      ).rejects.toThrow("the finishing transaction fails");
+      expect(await deliveriesOf(run.id)).toEqual([]);
+      expect((await findRun(ctx.handle(), workspaceId, run.id))?.status).toBe("queued");
+
+      expect((await finishRun(ctx.handle(), { runId: run.id, status: "succeeded", output: { ok: true } })).finished).toBe(true);
+      const rows = await deliveriesOf(run.id);
+      expect(rows.map((r) => [r.event, r.url, r.status])).toEqual([
+        ["run.succeeded", "https://hooks.example.com/one", "pending"],
+        ["run.succeeded", "https://hooks.example.com/two", "pending"],
+      ]);
+      expect(rows[0]?.payload).toMatchObject({ type: "run.succeeded", data: { runId: run.id, status: "succeeded", output: { ok: true } } });
+      // A repeated finish (a retried write, a second worker) finishes nothing and adds nothing.
+      expect((await finishRun(ctx.handle(), { runId: run.id, status: "failed" })).finished).toBe(false);
+      expect(await deliveriesOf(run.id)).toHaveLength(2);
+    });
+
     it("retries a receiver that fails twice; it gets the notification once, signed so standardwebhooks verifies it", async () => {
       const target = await receiver([500, 503, 200]);
       closers.push(target.close);
       await start();
       const runId = await finishedRun("succeeded", target.url);
-      expect(await enqueueRunNotifications(ctx.handle(), runId)).toBe(1);
+      expect(await deliveriesOf(runId)).toHaveLength(1);
       const [delivered] = await eventually(async () => {
         const rows = await deliveriesOf(runId);
         return rows[0]?.status === "delivered" ? rows : undefined;

@@ -159,21 +159,19 @@ export async function readRunEvents(
 }
 
 /**
- * The timeline entry an engine event becomes, or null when it must not be
- * written: completions answered from the journal were written by the execution
- * that ran them. Outputs stay in the journal (run_steps), not in the timeline.
+ * The timeline entry an engine event becomes. Deduplicating replayed entries
+ * is the driver's business (each knows what its timeline already holds).
+ * Outputs stay in the journal (run_steps), not in the timeline.
  */
-export function engineEventToRunEvent(runId: string, event: EngineRunEvent): RunEventInput | null {
+export function engineEventToRunEvent(runId: string, event: EngineRunEvent): RunEventInput {
   const base = { runId, nodeId: event.nodeId, stepId: event.stepId };
   const tag: JsonObject = event.compensates === undefined ? {} : { compensates: event.compensates };
   switch (event.type) {
     case "node.started":
       return { ...base, type: event.type, at: Date.parse(event.startedAt), data: { attempt: event.attempt, ...tag } };
     case "node.completed":
-      if (event.replayed) return null;
       return { ...base, type: event.type, data: { attempt: event.attempt, durationMs: event.durationMs, handles: event.handles, ...tag } };
     case "node.failed":
-      if (event.replayed) return null;
       return {
         ...base,
         type: event.type,

@@ -2,12 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { Json, JsonObject } from "@trellis/engine";
 import type { RunEventNotice } from "../bus/channels";
 import { publishRunControl, publishRunEvents, publishRunsQueued } from "../bus/publish";
+import { selectedDriver } from "../inngest/selection";
+import { outboxCtes } from "../notifications/enqueue";
+import { announceDue } from "../notifications/wake";
 import { statement, toSql, type Db } from "../sql/sql-client";
 import { STEP_INSERT_COLUMNS, STEP_RECORDSET, stepInsertValues, stepParamRows, type JournalStepInput } from "./journal";
 import { runColumns, toRunRecord, type FinishedStatus, type RunError, type RunRecord, type RunRow, type RunStatus, type TriggerKind } from "./run-record";
 import { EVENT_RECORDSET, eventParamRows, noticesSql, parseNotices, type RunEventInput } from "./run-events";
 
-/** The driver a run executes on unless its creator says otherwise. */
+/** The value of `runs.driver` for runs the embedded workers execute. */
 export const EMBEDDED_DRIVER = "embedded";
 
 /** A run to create, pinned to a version. */
@@ -25,6 +28,7 @@ export interface NewRun {
   originRunId?: string | null;
   restartFromNodeId?: string | null;
   attempt?: number;
+  /** The driver to execute on; the configured one (`selectedDriver()`) by default. */
   driver?: string;
   /** Extra fields for the `run.queued` timeline entry (e.g. `{ retryOf }`). */
   queuedEventData?: JsonObject;
@@ -97,6 +101,8 @@ export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<Creat
   if (runs.length === 0) return [];
   const sql = toSql(db);
   const ids = runs.map(() => randomUUID());
+  // Runs created by retries, replays, schedules and webhooks execute where new runs do.
+  const configured = runs.some((run) => run.driver === undefined) ? selectedDriver() : EMBEDDED_DRIVER;
   const rows = runs.map((run, i) => ({
     i,
     id: ids[i],
@@ -111,7 +117,7 @@ export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<Creat
     origin_run_id: run.originRunId ?? null,
     restart_from_node_id: run.restartFromNodeId ?? null,
     attempt: run.attempt ?? 1,
-    driver: run.driver ?? EMBEDDED_DRIVER,
+    driver: run.driver ?? configured,
     queued: run.queuedEventData ?? null,
     lease_owner: run.claimedBy?.leaseOwner ?? null,
     lease_ms: run.claimedBy?.leaseMs ?? null,
@@ -163,6 +169,12 @@ export interface FinishRun {
   data?: JsonObject;
   /** Finish only from one of these statuses (a parked run being cancelled must not be one a worker just claimed). */
   onlyFrom?: readonly RunStatus[];
+  /**
+   * Journal rows written with the finish, only if it finishes the run (the
+   * embedded driver's last step rides along: one commit instead of two).
+   * An existing row is kept.
+   */
+  steps?: readonly JournalStepInput[];
 }
 
 export interface FinishedRun {
@@ -186,8 +198,15 @@ const finishRunsStatement = statement(
      WHERE r.id = x.id AND r.id IN (SELECT id FROM locked) AND r.status NOT IN ('succeeded', 'failed', 'cancelled')
        AND (x.owner IS NULL OR (r.lease_owner = x.owner AND r.status = 'running'))
        AND (x.only_from IS NULL OR r.status = ANY(x.only_from))
-     RETURNING r.id, r.workspace_id, r.parent_run_id
-   ), closed_waiters AS (
+     RETURNING r.id, r.workspace_id, r.parent_run_id, r.workflow_id, r.version_id, r.status, r.trigger_kind, r.output, r.error,
+       r.callback_url, r.finished_at, r.dead_lettered_at
+   ), journaled AS (
+     INSERT INTO run_steps ${STEP_INSERT_COLUMNS}
+     SELECT ${stepInsertValues("done")}
+     FROM ${STEP_RECORDSET.replace("$STEPS", "$3")} JOIN done ON done.id = s.r
+     ON CONFLICT (run_id, step_id) DO NOTHING
+     RETURNING 1
+   ), ${outboxCtes("done")}, closed_waiters AS (
      UPDATE event_waiters w SET resolved_at = now() FROM done WHERE w.run_id = done.id AND w.resolved_at IS NULL RETURNING 1
    ), closed_steps AS (
      -- Durable parts still pending when the run ended (a branch's sleep when another failed) never complete.
@@ -208,7 +227,9 @@ const finishRunsStatement = statement(
    SELECT coalesce((SELECT json_agg(id) FROM done), '[]'::json) AS finished,
      coalesce((SELECT json_agg(json_build_array(id, status)) FROM parent), '[]'::json) AS parent,
      ${noticesSql("inserted")} AS notices,
-     (SELECT count(*) FROM closed_waiters) + (SELECT count(*) FROM closed_steps) AS closed`,
+     (SELECT count(*) FROM closed_waiters) + (SELECT count(*) FROM closed_steps) AS closed,
+     (SELECT count(*) FROM notification_rows) AS notifications,
+     (SELECT count(*) FROM journaled) AS journaled`,
 );
 
 function finalEvent(finish: FinishRun): RunEventInput {
@@ -226,12 +247,15 @@ function finalEvent(finish: FinishRun): RunEventInput {
 /**
  * Ends runs (succeeded, failed, cancelled) with their output or error, in one
  * statement: closes their open waits, dead-letters the failed ones, wakes
- * parents waiting on them (`workflow.invoke`). Results in the order given.
+ * parents waiting on them (`workflow.invoke`) and writes the outbox rows of
+ * their notifications (notifications/enqueue.ts), so a finished run and its
+ * notifications commit together, without another round trip. Results in the
+ * order given.
  */
 export async function finishRuns(db: Db, finishes: readonly FinishRun[]): Promise<FinishedRun[]> {
   if (finishes.length === 0) return [];
   const sql = toSql(db);
-  const [row] = await sql.query<{ finished: unknown; parent: unknown; notices: unknown }>(finishRunsStatement, [
+  const [row] = await sql.query<{ finished: unknown; parent: unknown; notices: unknown; notifications: unknown }>(finishRunsStatement, [
     JSON.stringify(
       finishes.map((finish) => ({
         id: finish.runId,
@@ -243,12 +267,15 @@ export async function finishRuns(db: Db, finishes: readonly FinishRun[]): Promis
       })),
     ),
     JSON.stringify(eventParamRows(finishes.flatMap((finish) => [...(finish.events ?? []), finalEvent(finish)]))),
+    JSON.stringify(stepParamRows(finishes.flatMap((finish) => finish.steps ?? []))),
   ]);
   const notices = parseNotices(row?.notices);
   const finished = new Set((row?.finished ?? []) as string[]);
   const parent = (row?.parent ?? []) as [string, RunStatus][];
+  const notified = Number(row?.notifications ?? 0) > 0;
   sql.afterCommit(() => {
     publishRunEvents(sql, notices);
+    if (notified) announceDue(sql);
     if (parent.some(([, status]) => status === "queued")) publishRunsQueued(sql);
     publishRunControl(
       sql,

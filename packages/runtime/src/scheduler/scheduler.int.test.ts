@@ -1,7 +1,9 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, expect, it } from "vitest";
-import { openDatabase, schema, type DatabaseHandle } from "@trellis/db";
+import { schema } from "@trellis/db";
 import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
-import { startEmbeddedRuntime, type EmbeddedRuntime } from "../embedded/runtime";
 import { sqlForHandle, statement } from "../sql/sql-client";
 import { chain, createWorkflow } from "../testing/workflows";
 import { fireDueSchedules, scheduleRunKey } from "./scheduler";
@@ -57,24 +59,23 @@ function suite(ctx: DriverSuiteContext) {
   });
 
   if (ctx.driver === "pg") {
-    let second: DatabaseHandle | undefined;
-    const runtimes: EmbeddedRuntime[] = [];
+    const workers: ChildProcess[] = [];
     afterEach(async () => {
-      for (const runtime of runtimes.splice(0)) await runtime.stop({ graceMs: 500 });
-      await second?.close();
-      second = undefined;
+      await Promise.all(workers.splice(0).map((child) => stopProcess(child)));
     });
 
-    it("starts exactly one run per slot, missing none, with two schedulers racing", async () => {
-      // Two processes' worth of schedulers: separate pools, same database.
-      second = openDatabase({ url: ctx.testDatabase().url, driver: "pg", poolMax: 4 });
+    it("starts exactly one run per slot, missing none, with two scheduler processes racing", async () => {
+      // Two `npm run worker` processes (each with its scheduler) against the same database.
+      const url = ctx.testDatabase().url;
+      if (!url) throw new Error("the pg test database has a URL");
+      const spawned = [0, 1].map(() => spawnWorker(url));
+      workers.push(...spawned.map((worker) => worker.child));
+      await Promise.all(spawned.map((worker) => worker.ready));
       const begin = new Date(Math.ceil(Date.now() / 1_000) * 1_000 + 1_000);
       const scheduleId = await createSchedule(ctx, workspaceId, "* * * * * *", begin);
-      for (const handle of [ctx.handle(), second]) {
-        runtimes.push(await startEmbeddedRuntime({ handle, worker: false, retention: false, pollIntervalMs: 1_000 }));
-      }
       await new Promise((resolve) => setTimeout(resolve, begin.getTime() - Date.now() + 3_600));
-      for (const runtime of runtimes.splice(0)) await runtime.stop({ graceMs: 500 });
+      const codes = await Promise.all(workers.splice(0).map((child) => stopProcess(child)));
+      expect(codes).toEqual([0, 0]);
 
       const keys = (await sqlForHandle(ctx.handle()).query<{ idempotency_key: string }>(runsOfSchedule, [scheduleId])).map((r) => r.idempotency_key);
       const slots = keys.map((key) => Date.parse(key.slice(`schedule:${scheduleId}:`.length))).sort((a, b) => a - b);
@@ -84,6 +85,35 @@ function suite(ctx: DriverSuiteContext) {
       slots.forEach((slot, i) => expect(slot).toBe(begin.getTime() + i * 1_000));
     });
   }
+}
+
+const workerCli = path.join(path.dirname(fileURLToPath(import.meta.url)), "../worker-cli.ts");
+
+/** A worker process (`npm run worker`): its embedded worker, waker and scheduler. */
+function spawnWorker(databaseUrl: string): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, ["--import", "tsx", workerCli], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: "4", TRELLIS_POLL_INTERVAL_MS: "1000", LOG_LEVEL: "silent" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    let output = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("started")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the worker exited (${code}) before starting: ${output}`)));
+  });
+  ready.catch(() => undefined);
+  return { child, ready };
+}
+
+/** SIGTERM (a graceful stop) and the exit code. */
+function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
 }
 
 describeEachDriver("scheduler", suite, { drivers: ["pglite", "pg"] });

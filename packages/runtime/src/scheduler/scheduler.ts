@@ -1,6 +1,7 @@
 import { nextScheduleTimes, type Json } from "@trellis/engine";
 import type { Logger } from "@trellis/config/logger";
 import { createRun } from "../records/runs";
+import type { RunRecord } from "../records/run-record";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
 import { toDate, toDateOrNull } from "../sql/values";
 
@@ -54,6 +55,15 @@ export interface ScheduleTickResult {
   started: number;
   /** When the next schedule is due, if any is active. */
   nextDueAt: Date | null;
+  /** The runs this tick created (not those an earlier tick had created for the same slot). */
+  created: RunRecord[];
+}
+
+export interface FireSchedulesOptions {
+  batchSize?: number;
+  now?: () => Date;
+  /** The driver the runs execute on; the configured one (`selectedDriver()`) by default. */
+  driver?: string;
 }
 
 /**
@@ -62,23 +72,25 @@ export interface ScheduleTickResult {
  * downtime that skips the slots missed meanwhile, so at most one missed slot
  * is caught up. Each schedule is handled in its own transaction.
  */
-export async function fireDueSchedules(db: Db, options: { batchSize?: number; now?: () => Date } = {}): Promise<ScheduleTickResult> {
+export async function fireDueSchedules(db: Db, options: FireSchedulesOptions = {}): Promise<ScheduleTickResult> {
   const sql = toSql(db);
   const now = options.now ?? (() => new Date());
   let started = 0;
+  const created: RunRecord[] = [];
   for (;;) {
     const fired = await sql.transaction(async (tx) => {
       const rows = await tx.query<DueRow>(dueSchedules, [options.batchSize ?? 20]);
-      for (const row of rows) started += await fireOne(tx, row, now());
+      // A batch that rolls back rejects this call, so `created` is never returned with its runs.
+      for (const row of rows) started += await fireOne(tx, row, now(), options.driver, created);
       return rows.length;
     });
     if (fired < (options.batchSize ?? 20)) break;
   }
   const [next] = await sql.query<{ next: unknown }>(nextDue);
-  return { started, nextDueAt: toDateOrNull(next?.next) };
+  return { started, nextDueAt: toDateOrNull(next?.next), created };
 }
 
-async function fireOne(tx: Sql, row: DueRow, now: Date): Promise<number> {
+async function fireOne(tx: Sql, row: DueRow, now: Date, driver: string | undefined, created: RunRecord[]): Promise<number> {
   const slot = toDate(row.next_run_at);
   let next: Date | null;
   try {
@@ -89,7 +101,8 @@ async function fireOne(tx: Sql, row: DueRow, now: Date): Promise<number> {
   }
   let started = 0;
   if (row.latest_version_id) {
-    await createRun(tx, {
+    const run = await createRun(tx, {
+      driver,
       workspaceId: row.workspace_id,
       workflowId: row.workflow_id,
       versionId: row.latest_version_id,
@@ -98,6 +111,7 @@ async function fireOne(tx: Sql, row: DueRow, now: Date): Promise<number> {
       idempotencyKey: scheduleRunKey(row.id, slot),
       queuedEventData: { scheduleId: row.id, slot: slot.toISOString() },
     });
+    if (run.created) created.push(run.run);
     started = 1;
   }
   await tx.query(advanceSchedule, [row.id, next, slot]);

@@ -21,6 +21,8 @@ export interface InngestMocks {
   invokes?: readonly string[];
   /** What happens in the world while a listed sleep elapses (run before the sleep is answered). */
   whileSleeping?: Readonly<Record<string, () => Promise<void>>>;
+  /** `step.waitForEvent` ids that time out only when the test says so (`expireWait`), not after their timeout. */
+  heldWaits?: readonly string[];
 }
 
 export interface ExecutionResult {
@@ -59,6 +61,9 @@ export class InngestHarness {
   readonly sent: InngestEventPayload[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Held waits the test expired, and the pending calls of held waits (InngestTestEngine re-executes the function). */
+  private readonly expiredWaits = new Set<string>();
+  private readonly heldWaitCalls = new Map<string, Set<() => void>>();
 
   /** Every sleep, wait and invocation the function asked Inngest for, with its arguments. */
   readonly calls: { tool: "sleep" | "sleepUntil" | "invoke" | "waitForEvent"; id: string; args: unknown[] }[] = [];
@@ -99,6 +104,7 @@ export class InngestHarness {
   async executeEvent(event: InngestEventPayload, mocks: InngestMocks = {}): Promise<ExecutionResult> {
     const sleeps = new Set(mocks.sleeps ?? []);
     const invokes = new Set(mocks.invokes ?? []);
+    const heldWaits = new Set(mocks.heldWaits ?? []);
     const waitsFrom = new Map<string, number>();
     const stepResults = new Map<string, Promise<unknown>>();
     const runId = String(event.data.runId);
@@ -145,7 +151,7 @@ export class InngestHarness {
         }
         step.waitForEvent = (id, options) => {
           this.calls.push({ tool: "waitForEvent", id: String(id), args: [options] });
-          return this.waitForEvent(waitsFrom, String(id), options as WaitOptions, trigger);
+          return this.waitForEvent(waitsFrom, String(id), options as WaitOptions, trigger, heldWaits.has(String(id)));
         };
         return { ...raw, step } as unknown as Context.Any;
       },
@@ -158,6 +164,13 @@ export class InngestHarness {
   async executeSchedules(): Promise<ExecutionResult> {
     const output = (await new InngestTestEngine({ function: this.driver.schedules }).execute()) as ExecutionResult;
     return { result: output.result, error: output.error };
+  }
+
+  /** Times out a held wait (see `InngestMocks.heldWaits`), as Inngest does when its timeout passes first. */
+  expireWait(id: string): void {
+    this.expiredWaits.add(id);
+    for (const expire of this.heldWaitCalls.get(id) ?? []) expire();
+    this.heldWaitCalls.delete(id);
   }
 
   /** Stops the timers of waits nobody resolved (executions InngestTestEngine abandoned). */
@@ -211,7 +224,7 @@ export class InngestHarness {
     return run;
   }
 
-  private waitForEvent(waitsFrom: Map<string, number>, id: string, options: WaitOptions, trigger: { name: string; data: unknown }) {
+  private waitForEvent(waitsFrom: Map<string, number>, id: string, options: WaitOptions, trigger: { name: string; data: unknown }, held: boolean) {
     // Inngest matches only events that arrive after the wait was registered: the first time any execution reached it.
     const from = waitsFrom.get(id) ?? this.sent.length;
     waitsFrom.set(id, from);
@@ -229,8 +242,15 @@ export class InngestHarness {
         const event = this.sent[index];
         if (event) finish({ name: event.name, data: event.data, id: `evt-${index}`, ts: Date.now() });
       };
-      const timer = setTimeout(() => finish(null), options.timeout);
+      if (held && this.expiredWaits.has(id)) return resolve(null);
+      // A held wait times out when the test expires it; any other after its timeout, in real time.
+      const timer = setTimeout(() => finish(null), held ? 2_147_483_647 : options.timeout);
       this.timers.add(timer);
+      if (held) {
+        const calls = this.heldWaitCalls.get(id) ?? new Set<() => void>();
+        calls.add(() => finish(null));
+        this.heldWaitCalls.set(id, calls);
+      }
       this.listeners.add(check);
       check();
     });
