@@ -21,6 +21,29 @@ export { getWorkflowStats } from "./services/workflow-stats";
 export { createWorkflowFromTemplate, getTemplateOrThrow, listTemplates } from "./services/workflow-templates";
 export { compareVersions, getVersionOrThrow, listVersions, publishVersion, restoreVersion } from "./services/workflow-versions";
 export { diffDefinitions, type DefinitionDiff } from "./services/definition-diff";
+export {
+  cancelWorkflowRun,
+  decideRunApproval,
+  deleteWorkflowRun,
+  dismissDeadLetter,
+  getRunDetailOrThrow,
+  listDeadLetters,
+  listRunApprovals,
+  listRuns,
+  pauseWorkflowRun,
+  previewRunRetry,
+  replayDeadLetter,
+  resumeWorkflowRun,
+  retryWorkflowRun,
+  sendRunEvent,
+  startWorkflowRun,
+  startWorkflowRunBatch,
+  type RunDetail,
+  type RunSummary,
+  type RunView,
+  type StartedRun,
+} from "./services/runs";
+export { followRunEvents, followRunStatuses, type LiveScope } from "./services/run-live";
 export { getNodeTypeOrThrow, listNodeTypes, testNodeType } from "./services/node-types";
 export { createSecret, deleteSecret, listSecrets, resolveWorkspaceSecrets, rotateSecret } from "./services/secrets";
 export { createSchedule, deleteSchedule, getScheduleOrThrow, listSchedules, updateSchedule } from "./services/schedules";

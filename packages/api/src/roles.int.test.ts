@@ -2,10 +2,10 @@ import { TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
 import { schema, type Database } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
-import { toSql } from "@trellis/runtime";
+import { finishRun, toSql } from "@trellis/runtime";
 import type { Role } from "@trellis/db/schema";
 import { appRouter } from "./root";
-import { callerFor, workspaceWithRoles } from "./testing";
+import { callerFor, publishedWorkflow, runDefinitions, workspaceWithRoles } from "./testing";
 import { acceptDelivery } from "./webhooks/delivery-store";
 
 type Cast = Awaited<ReturnType<typeof workspaceWithRoles>>;
@@ -116,6 +116,10 @@ function workflowProcedures(): Record<string, Case> {
       minimum: "editor",
       prepare: async () => (c, workspaceId) => c.workflow.createFromTemplate({ workspaceId, templateId: "webhook-to-api" }),
     },
+    "workflow.check": {
+      minimum: "viewer",
+      prepare: async () => (c, workspaceId) => c.workflow.check({ workspaceId, definition: { schemaVersion: 1, nodes: [], edges: [] } }),
+    },
     "workflow.stats": {
       minimum: "viewer",
       prepare: async (cast, owner) => {
@@ -188,6 +192,7 @@ function workflowProcedures(): Record<string, Case> {
     ...scheduleProcedures(),
     ...webhookProcedures(),
     ...notificationProcedures(),
+    ...runProcedures(),
   };
 }
 
@@ -364,6 +369,134 @@ function notificationProcedures(): Record<string, Case> {
         return (c, workspaceId) => c.notificationDelivery.replay({ workspaceId, deliveryId: row.id });
       },
     },
+  };
+}
+
+/** A run of a published workflow (that sleeps once started), queued: no runtime executes runs here. */
+async function preparedRun(cast: Cast, owner: Caller, definition = runDefinitions.sleeper) {
+  const { workflowId } = await publishedWorkflow(owner, cast.workspace.id, definition, "Roles run");
+  const { run } = await owner.run.start({ workspaceId: cast.workspace.id, workflowId });
+  return { workflowId, runId: run.id };
+}
+
+async function finishedRun(cast: Cast, owner: Caller) {
+  const prepared = await preparedRun(cast, owner);
+  await owner.run.cancel({ workspaceId: cast.workspace.id, runId: prepared.runId });
+  return prepared;
+}
+
+/** A failed run, as a worker would have finished it: on the dead-letter list. */
+async function deadLetteredRun(cast: Cast, owner: Caller, db: Database) {
+  const prepared = await preparedRun(cast, owner);
+  await finishRun(toSql(db), { runId: prepared.runId, status: "failed", error: { name: "Error", code: "NODE_FAILED", message: "boom", retryable: false, details: null, nodeId: "nap" } });
+  return prepared;
+}
+
+// Viewers see runs; editors start and steer them (as they may edit the workflows they run).
+function runProcedures(): Record<string, Case> {
+  return {
+    "run.list": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.run.list({ workspaceId }) },
+    "run.get": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { runId } = await preparedRun(cast, owner);
+        return (c, workspaceId) => c.run.get({ workspaceId, runId });
+      },
+    },
+    "run.start": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { workflowId } = await publishedWorkflow(owner, cast.workspace.id, runDefinitions.sleeper);
+        return (c, workspaceId) => c.run.start({ workspaceId, workflowId });
+      },
+    },
+    "run.startBatch": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { workflowId } = await publishedWorkflow(owner, cast.workspace.id, runDefinitions.sleeper);
+        return (c, workspaceId) => c.run.startBatch({ workspaceId, workflowId, items: [{}, {}] });
+      },
+    },
+    "run.cancel": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { runId } = await preparedRun(cast, owner);
+        return (c, workspaceId) => c.run.cancel({ workspaceId, runId });
+      },
+    },
+    "run.pause": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { runId } = await preparedRun(cast, owner);
+        return (c, workspaceId) => c.run.pause({ workspaceId, runId });
+      },
+    },
+    "run.resume": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { runId } = await preparedRun(cast, owner);
+        await owner.run.pause({ workspaceId: cast.workspace.id, runId });
+        return (c, workspaceId) => c.run.resume({ workspaceId, runId });
+      },
+    },
+    "run.retry": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { runId } = await finishedRun(cast, owner);
+        return (c, workspaceId) => c.run.retry({ workspaceId, runId });
+      },
+    },
+    "run.retryPreview": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { runId } = await finishedRun(cast, owner);
+        return (c, workspaceId) => c.run.retryPreview({ workspaceId, runId, nodeId: "nap" });
+      },
+    },
+    "run.delete": {
+      minimum: "editor",
+      prepare: async (cast, owner) => {
+        const { runId } = await finishedRun(cast, owner);
+        return (c, workspaceId) => c.run.delete({ workspaceId, runId });
+      },
+    },
+    "run.sendEvent": {
+      minimum: "editor",
+      prepare: async () => (c, workspaceId) => c.run.sendEvent({ workspaceId, name: "payment.received", payload: { orderId: "1" } }),
+    },
+    "run.decideApproval": {
+      minimum: "editor",
+      prepare: async (cast, owner, db) => {
+        const { runId } = await preparedRun(cast, owner, runDefinitions.approval());
+        // The wait a worker registers when the run reaches the approval.
+        await db.insert(schema.eventWaiters).values({ workspaceId: cast.workspace.id, runId, stepId: "review:wait", event: "approval:review", expiresAt: new Date(Date.now() + 3_600_000) });
+        return (c, workspaceId) => c.run.decideApproval({ workspaceId, runId, stepId: "review", decision: "approved" });
+      },
+    },
+    "run.deadLetters": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.run.deadLetters({ workspaceId }) },
+    "run.replayDeadLetter": {
+      minimum: "editor",
+      prepare: async (cast, owner, db) => {
+        const { runId } = await deadLetteredRun(cast, owner, db);
+        return (c, workspaceId) => c.run.replayDeadLetter({ workspaceId, runId });
+      },
+    },
+    "run.dismissDeadLetter": {
+      minimum: "editor",
+      prepare: async (cast, owner, db) => {
+        const { runId } = await deadLetteredRun(cast, owner, db);
+        return (c, workspaceId) => c.run.dismissDeadLetter({ workspaceId, runId });
+      },
+    },
+    // Subscriptions check access when they are opened; nothing is read until they are consumed.
+    "run.events": {
+      minimum: "viewer",
+      prepare: async (cast, owner) => {
+        const { runId } = await preparedRun(cast, owner);
+        return (c, workspaceId) => c.run.events({ workspaceId, runId });
+      },
+    },
+    "run.statusChanges": { minimum: "viewer", prepare: async () => (c, workspaceId) => c.run.statusChanges({ workspaceId }) },
   };
 }
 

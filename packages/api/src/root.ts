@@ -5,6 +5,7 @@ import { inviteRouter } from "./router/invite";
 import { memberRouter } from "./router/member";
 import { nodeTypeRouter } from "./router/node-type";
 import { notificationDeliveryRouter, notificationSubscriptionRouter } from "./router/notification";
+import { runRouter } from "./router/run";
 import { scheduleRouter } from "./router/schedule";
 import { secretRouter } from "./router/secret";
 import { templateRouter } from "./router/template";
@@ -22,6 +23,7 @@ export const appRouter = router({
   apiKey: apiKeyRouter,
   workflow: workflowRouter,
   workflowVersion: workflowVersionRouter,
+  run: runRouter,
   template: templateRouter,
   nodeType: nodeTypeRouter,
   secret: secretRouter,

@@ -10,6 +10,9 @@ import { limit } from "./rate-limit";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Live run updates stream over SSE: pings keep idle streams open through proxies, and a client that
+  // hears nothing for longer reconnects (resuming after the last event id it received).
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     let fieldErrors: FieldErrors | undefined;

@@ -72,19 +72,19 @@ describeEachDriver("workflows", (ctx) => {
     for (const name of names) await editor.workflow.create({ workspaceId, name });
 
     for (const sort of ["updatedAt", "createdAt", "name"] as const) {
-      for (const direction of ["asc", "desc"] as const) {
+      for (const order of ["asc", "desc"] as const) {
         const seen: string[] = [];
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await editor.workflow.list({ workspaceId, sort, direction, limit: 3, cursor });
+          const page = await editor.workflow.list({ workspaceId, sort, order, limit: 3, cursor });
           seen.push(...page.items.map((w) => w.name));
           cursor = page.nextCursor ?? undefined;
           pages++;
         } while (cursor);
-        expect(pages, `${sort} ${direction}`).toBe(3);
-        expect([...seen].sort(), `${sort} ${direction}`).toEqual([...names].sort());
-        if (sort === "createdAt") expect(seen).toEqual(direction === "asc" ? names : [...names].reverse());
+        expect(pages, `${sort} ${order}`).toBe(3);
+        expect([...seen].sort(), `${sort} ${order}`).toEqual([...names].sort());
+        if (sort === "createdAt") expect(seen).toEqual(order === "asc" ? names : [...names].reverse());
       }
     }
 

@@ -1,16 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { findWorkspaceRoot, migrationsDir } from "@trellis/config";
-import { migrate, openDatabase, queryRows, type DatabaseHandle } from "@trellis/db";
-import { peersWorkload, webhookFixture } from "@trellis/api/testing";
 import { sql } from "drizzle-orm";
+import { queryRows, type DatabaseHandle } from "@trellis/db";
+import { peersWorkload, webhookFixture } from "@trellis/api/testing";
+import { autocannon, ensureBuild, root, round, startServer, stop, withBenchDatabase } from "./production-server";
 
 // Webhook ingress against the production build (`next start`) on the
 // machine's PostgreSQL with the embedded driver: HMAC-signed deliveries of the
@@ -25,97 +19,6 @@ import { sql } from "drizzle-orm";
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const RESULT_TIMEOUT_MS = 10_000;
-
-const root = findWorkspaceRoot(path.dirname(fileURLToPath(import.meta.url)));
-const webDir = path.join(root, "apps/web");
-
-interface Autocannon {
-  (options: Record<string, unknown>): Promise<AutocannonResult>;
-}
-interface Histogram {
-  average: number;
-  p50: number;
-  p99: number;
-}
-interface AutocannonResult {
-  latency: Histogram;
-  requests: Histogram & { total: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-// autocannon ships no type declarations; this is the slice used here.
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-function serverUrl(): string {
-  // The bench's own setting, read before @trellis/config's env() is given the bench database.
-  return process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function ensureBuild(): void {
-  if (existsSync(path.join(webDir, ".next", "BUILD_ID")) && !process.env.BENCH_REBUILD) return;
-  console.log("building apps/web (next build)…");
-  const build = spawnSync("npx", ["next", "build"], { cwd: webDir, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
-}
-
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "apps/web", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return { child, base };
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error("next start did not answer /api/health within 60 s");
-    await sleep(200);
-  }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
 
 /** The PEERS body (about 184 bytes: ten numbers and a little metadata), unique per request so deduplication keeps out of the way. */
 function signedDelivery(secret: string, sequence: number) {
@@ -217,80 +120,62 @@ function spawnWorker(env: Record<string, string>): { child: ChildProcess; ready:
 }
 
 async function main(): Promise<void> {
-  const name = `trellis_bench_webhooks_${randomBytes(6).toString("hex")}`;
-  const adminUrl = serverUrl();
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  const serverEnv: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    DATABASE_DRIVER: "pg",
-    DATABASE_POOL_MAX: "20",
-    TRELLIS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    AUTH_SECRET: randomBytes(32).toString("base64url"),
-    TRELLIS_WORKER_CONCURRENCY: "32",
-    LOG_LEVEL: "warn",
-  };
-  // The fixtures below encrypt webhook secrets with the key the server reads them with.
-  Object.assign(process.env, { TRELLIS_ENCRYPTION_KEY: serverEnv.TRELLIS_ENCRYPTION_KEY, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" });
-
   ensureBuild();
-  await admin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const handle = openDatabase({ url: databaseUrl, driver: "pg", poolMax: 4 });
-  const children: ChildProcess[] = [];
-  try {
-    await migrate(handle, migrationsDir());
-    const settings = await queryRows<{ name: string; setting: string }>(
-      handle.db,
-      sql`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'server_version')`,
-    );
-    console.log(`PostgreSQL ${settings.map((s) => `${s.name}=${s.setting}`).join(", ")}`);
-
-    // Per-endpoint limits far above the load: the bench measures ingress, not the limiter refusing it.
-    const unlimited = { signatureScheme: "hmac-sha256" as const, rateLimit: 1_000_000, rateLimitWindowSeconds: 1 };
-    const accepted = await webhookFixture(handle.db, { ...unlimited, slug: "bench-accepted" }, peersWorkload);
-    const result = await webhookFixture(handle.db, { ...unlimited, slug: "bench-result", answerMode: "result", resultTimeoutMs: RESULT_TIMEOUT_MS }, peersWorkload);
-    const probe = await webhookFixture(handle.db, { ...unlimited, slug: "bench-probe", answerMode: "result", resultTimeoutMs: 3_000 }, peersWorkload);
-
-    const { child: server, base } = await startServer(serverEnv);
-    children.push(server);
-    console.log(`next start (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
-
-    const acceptedUrl = `${base}/api/hooks/bench-accepted`;
-    const acceptedPhases: Record<string, Phase> = {};
-    let answered = 0;
-    for (const connections of [1, 10, 50]) {
-      const { phase, ok } = await measure("accepted", acceptedUrl, accepted.webhook.secret as string, connections, 202);
-      acceptedPhases[`c${connections}`] = phase;
-      answered += ok;
-    }
-    await verify(handle, accepted.webhook, answered, 2 * (1 + 10 + 50));
-    // The accepted runs must not compete with result mode for workers.
-    await handle.db.execute(sql`DELETE FROM runs WHERE workflow_id = ${accepted.workflowId}`);
-
-    const inServer = await serverExecutesRuns(base, probe.webhook.slug, probe.webhook.secret as string);
-    if (!inServer) {
-      console.log(
-        "the web server does not execute runs (its instrumentation does not start the embedded runtime yet): result mode runs with one `npm run worker` process beside it",
+  await withBenchDatabase("webhooks", async ({ handle, serverEnv }) => {
+    const children: ChildProcess[] = [];
+    try {
+      const settings = await queryRows<{ name: string; setting: string }>(
+        handle.db,
+        sql`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'server_version')`,
       );
-      const worker = spawnWorker({ ...serverEnv, DATABASE_POOL_MAX: "12", TRELLIS_POLL_INTERVAL_MS: "1000" });
-      children.push(worker.child);
-      await worker.ready;
-    }
-    const resultUrl = `${base}/api/hooks/bench-result`;
-    const resultPhases: Record<string, Phase> = {};
-    let completed = 0;
-    for (const connections of [1, 10]) {
-      const { phase, ok } = await measure("result", resultUrl, result.webhook.secret as string, connections, 200);
-      resultPhases[`c${connections}`] = phase;
-      completed += ok;
-    }
-    console.log(`  ${completed} deliveries answered 200 with their run's output (${inServer ? "runs executed by the web server" : "runs executed by a worker process"})`);
+      console.log(`PostgreSQL ${settings.map((s) => `${s.name}=${s.setting}`).join(", ")}`);
 
-    console.log(JSON.stringify({ accepted: acceptedPhases, result: resultPhases }));
-  } finally {
-    for (const child of children.reverse()) await stop(child);
-    await handle.close();
-    await admin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  }
+      // Per-endpoint limits far above the load: the bench measures ingress, not the limiter refusing it.
+      const unlimited = { signatureScheme: "hmac-sha256" as const, rateLimit: 1_000_000, rateLimitWindowSeconds: 1 };
+      const accepted = await webhookFixture(handle.db, { ...unlimited, slug: "bench-accepted" }, peersWorkload);
+      const result = await webhookFixture(handle.db, { ...unlimited, slug: "bench-result", answerMode: "result", resultTimeoutMs: RESULT_TIMEOUT_MS }, peersWorkload);
+      const probe = await webhookFixture(handle.db, { ...unlimited, slug: "bench-probe", answerMode: "result", resultTimeoutMs: 3_000 }, peersWorkload);
+
+      const { child: server, base } = await startServer(serverEnv);
+      children.push(server);
+      console.log(`next start (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
+
+      const acceptedUrl = `${base}/api/hooks/bench-accepted`;
+      const acceptedPhases: Record<string, Phase> = {};
+      let answered = 0;
+      for (const connections of [1, 10, 50]) {
+        const { phase, ok } = await measure("accepted", acceptedUrl, accepted.webhook.secret as string, connections, 202);
+        acceptedPhases[`c${connections}`] = phase;
+        answered += ok;
+      }
+      await verify(handle, accepted.webhook, answered, 2 * (1 + 10 + 50));
+      // The accepted runs must not compete with result mode for workers.
+      await handle.db.execute(sql`DELETE FROM runs WHERE workflow_id = ${accepted.workflowId}`);
+
+      const inServer = await serverExecutesRuns(base, probe.webhook.slug, probe.webhook.secret as string);
+      if (!inServer) {
+        console.log(
+          "the web server does not execute runs (its instrumentation does not start the embedded runtime yet): result mode runs with one `npm run worker` process beside it",
+        );
+        const worker = spawnWorker({ ...serverEnv, DATABASE_POOL_MAX: "12", TRELLIS_POLL_INTERVAL_MS: "1000" });
+        children.push(worker.child);
+        await worker.ready;
+      }
+      const resultUrl = `${base}/api/hooks/bench-result`;
+      const resultPhases: Record<string, Phase> = {};
+      let completed = 0;
+      for (const connections of [1, 10]) {
+        const { phase, ok } = await measure("result", resultUrl, result.webhook.secret as string, connections, 200);
+        resultPhases[`c${connections}`] = phase;
+        completed += ok;
+      }
+      console.log(`  ${completed} deliveries answered 200 with their run's output (${inServer ? "runs executed by the web server" : "runs executed by a worker process"})`);
+
+      console.log(JSON.stringify({ accepted: acceptedPhases, result: resultPhases }));
+    } finally {
+      for (const child of children.reverse()) await stop(child);
+    }
+  });
 }
 
 await main();

@@ -10,7 +10,7 @@ import { describeEachDriver, testMigrationsDir } from "./testing";
 
 // The migrations must create exactly the tables the Drizzle schema declares:
 // a table added to the schema without a generated migration fails here.
-const declaredTables = Object.values(schema)
+const declaredTables = Object.values(schema as Record<string, unknown>)
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableName(table))
   .sort();

@@ -5,6 +5,7 @@ export {
   allOperations,
   nodeTypeOperations,
   notificationOperations,
+  runOperations,
   scheduleOperations,
   secretOperations,
   templateOperations,

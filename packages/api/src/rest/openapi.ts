@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { definitionDiffSchema } from "../services/definition-diff";
 import { nodeTestResultSchema, nodeTypeSchema } from "../services/node-types";
 import { notificationDeliverySchema, subscriptionSchema } from "../services/notifications";
+import { runDetailSchema, runSchema, runSummarySchema } from "../services/runs";
 import { scheduleSchema } from "../services/schedules";
 import { secretSchema } from "../services/secrets";
 import { definitionProblemSchema, definitionSchema } from "../services/workflow-definition";
@@ -67,6 +68,7 @@ function errorStatuses(spec: OperationSpec): number[] {
   if (spec.params) statuses.add(404);
   if (spec.query) [400, 422].forEach((s) => statuses.add(s));
   if (spec.body) [400, 413, 415, 422].forEach((s) => statuses.add(s));
+  if (spec.headers) statuses.add(422);
   if (spec.ifMatch) [400, 412, ...(spec.ifMatch === "required" ? [428] : [])].forEach((s) => statuses.add(s));
   return [...statuses].sort();
 }
@@ -95,7 +97,14 @@ function operationObject(spec: OperationSpec): ZodOpenApiOperationObject {
     requestParams: {
       ...(spec.params ? { path: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
-      ...(spec.ifMatch ? { header: z.object({ "If-Match": spec.ifMatch === "required" ? ifMatch : ifMatch.optional() }) } : {}),
+      ...(spec.ifMatch || spec.headers
+        ? {
+            header: z.object({
+              ...spec.headers?.shape,
+              ...(spec.ifMatch ? { "If-Match": spec.ifMatch === "required" ? ifMatch : ifMatch.optional() } : {}),
+            }),
+          }
+        : {}),
     },
     ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: spec.body } } } } : {}),
     responses,
@@ -155,9 +164,9 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = allO
         title: "Trellis REST API",
         version: "1",
         description:
-          "Workflows, versions, node types, secrets, schedules, webhooks and notifications of the workspace an API key belongs to. Errors are RFC 9457 problem+json. Lists are cursor-paginated: follow `next`.",
+          "Workflows, versions, runs, node types, secrets, schedules, webhooks and notifications of the workspace an API key belongs to. Errors are RFC 9457 problem+json. Lists are cursor-paginated: follow `next`.",
       },
-      tags: ["Workspace", "Workflows", "Versions", "Templates", "Node types", "Secrets", "Schedules", "Webhooks", "Notifications"].map((name) => ({ name })),
+      tags: ["Workspace", "Workflows", "Versions", "Runs", "Templates", "Node types", "Secrets", "Schedules", "Webhooks", "Notifications"].map((name) => ({ name })),
       paths,
       components: {
         securitySchemes: {
@@ -172,6 +181,9 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = allO
           WorkflowStats: workflowStatsSchema,
           Version: versionSchema,
           VersionSummary: versionSummarySchema,
+          Run: runSchema,
+          RunSummary: runSummarySchema,
+          RunDetail: runDetailSchema,
           DefinitionDiff: definitionDiffSchema,
           DefinitionProblem: definitionProblemSchema,
           Template: templateSummarySchema,

@@ -33,10 +33,13 @@ export interface OperationSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Request headers the operation reads (such as Idempotency-Key), validated and documented like the query. */
+  headers?: z.ZodObject;
   /** Revisioned resources: `If-Match: "<revision>"` guards the change; required ones answer 428 without it. */
   ifMatch?: "required" | "optional";
   success: {
-    status: 200 | 201 | 204;
+    /** 202 for asynchronous work: its `Location` names the resource to poll. */
+    status: 200 | 201 | 202 | 204;
     description: string;
     schema?: z.ZodType;
     headers?: readonly ("ETag" | "Location" | "Link")[];
@@ -62,6 +65,7 @@ export interface OperationContext<O extends OperationSpec> {
   path: Parsed<O["params"]>;
   query: Parsed<O["query"]>;
   body: Parsed<O["body"]>;
+  headers: Parsed<O["headers"]>;
   /** The revision named by If-Match; undefined when the header is absent and optional. */
   ifMatch: O["ifMatch"] extends "required" ? number : number | undefined;
 }
@@ -128,7 +132,7 @@ export const etagOf = (revision: number) => `"${revision}"`;
  * A stale If-Match answers 412 (the same conflict is CONFLICT in tRPC).
  */
 export function restOperation<const O extends OperationSpec>(spec: O, handle: (ctx: OperationContext<O>) => Promise<OperationReply<O>>) {
-  return restRoute(spec.scope, async ({ request, db, principal, requestId, params }) => {
+  return restRoute(spec.scope, async ({ request, db, handle: database, principal, requestId, params }) => {
     const url = new URL(request.url);
     let path: unknown;
     if (spec.params) {
@@ -138,6 +142,7 @@ export function restOperation<const O extends OperationSpec>(spec: O, handle: (c
       path = parsed.data;
     }
     const query = spec.query ? spec.query.parse(fromStrings(spec.query, (key) => url.searchParams.get(key))) : undefined;
+    const headers = spec.headers ? spec.headers.parse(fromStrings(spec.headers, (key) => request.headers.get(key))) : undefined;
     const ifMatch = spec.ifMatch ? readIfMatch(request, spec.ifMatch) : undefined;
     const body = spec.body ? spec.body.parse(await readBody(request)) : undefined;
     let reply: OperationReply<O>;
@@ -147,10 +152,11 @@ export function restOperation<const O extends OperationSpec>(spec: O, handle: (c
         url,
         requestId,
         principal,
-        scope: { db, workspaceId: principal.workspaceId, userId: null },
+        scope: { db, handle: database, workspaceId: principal.workspaceId, userId: null },
         path,
         query,
         body,
+        headers,
         ifMatch,
       } as OperationContext<O>);
     } catch (error) {
@@ -163,9 +169,9 @@ export function restOperation<const O extends OperationSpec>(spec: O, handle: (c
       }
       throw error;
     }
-    const headers = new Headers(reply?.headers);
-    if (spec.success.status === 204) return new Response(null, { status: 204, headers });
-    return json((reply as { body: unknown }).body, { status: spec.success.status, headers });
+    const replyHeaders = new Headers(reply?.headers);
+    if (spec.success.status === 204) return new Response(null, { status: 204, headers: replyHeaders });
+    return json((reply as { body: unknown }).body, { status: spec.success.status, headers: replyHeaders });
   });
 }
 

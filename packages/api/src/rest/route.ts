@@ -1,6 +1,6 @@
 import { AppError } from "@trellis/config/errors";
 import { logger } from "@trellis/config/logger";
-import { getAppDatabase, type Database } from "@trellis/db";
+import { getAppDatabase, type Database, type DatabaseHandle } from "@trellis/db";
 import { clientIp, limit, rateLimitHeaders, type PolicyName } from "../rate-limit";
 import type { ApiScope } from "../scopes";
 import { authenticateApiKey, type ApiKeyPrincipal } from "../services/api-keys";
@@ -11,6 +11,8 @@ import { requestIdFrom } from "./request-id";
 export interface RestContext {
   request: Request;
   db: Database;
+  /** The open database `db` belongs to. */
+  handle: DatabaseHandle;
   principal: ApiKeyPrincipal;
   requestId: string;
   params: Record<string, string>;
@@ -54,11 +56,12 @@ export function restRoute(scope: ApiScope, handle: (ctx: RestContext) => Promise
     const limits = new Headers();
     try {
       await rateLimit("restIp", clientIp(request.headers), limits);
-      const { db } = await getAppDatabase();
+      const database = await getAppDatabase();
+      const { db } = database;
       const principal = await authenticate(request, db);
       await rateLimit("restApiKey", principal.keyId, limits);
       requireScope(principal, scope);
-      const response = await handle({ request, db, principal, requestId, params: (await route?.params) ?? {} });
+      const response = await handle({ request, db, handle: database, principal, requestId, params: (await route?.params) ?? {} });
       response.headers.set("x-request-id", requestId);
       limits.forEach((value, name) => response.headers.set(name, value));
       return response;

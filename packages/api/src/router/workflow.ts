@@ -1,3 +1,4 @@
+import { checkDefinition, checkDefinitionInput } from "../services/workflow-definition";
 import { importWorkflow, exportWorkflow, workflowExportSchema } from "../services/workflow-export";
 import { getWorkflowStats, workflowStatsInput } from "../services/workflow-stats";
 import { createFromTemplateInput, createWorkflowFromTemplate } from "../services/workflow-templates";
@@ -27,5 +28,7 @@ export const workflowRouter = router({
   export: viewerProcedure.input(workflowIdInput).query(({ ctx, input }) => exportWorkflow(scopeOf(ctx), input)),
   import: editorProcedure.input(workflowExportSchema).mutation(({ ctx, input }) => importWorkflow(scopeOf(ctx), input)),
   createFromTemplate: editorProcedure.input(createFromTemplateInput).mutation(({ ctx, input }) => createWorkflowFromTemplate(scopeOf(ctx), input)),
+  /** Compiles a draft for the editor: the compiler's problems and schedule triggers' next fire times. */
+  check: viewerProcedure.input(checkDefinitionInput).query(({ input }) => checkDefinition(input)),
   stats: viewerProcedure.input(workflowStatsInput).query(({ ctx, input }) => getWorkflowStats(scopeOf(ctx), input)),
 });

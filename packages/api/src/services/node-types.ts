@@ -39,7 +39,17 @@ export const nodeTypeSchema = z.object({
   outputSchema: jsonSchemaSchema,
   durable: z.boolean().meta({ description: "Waits outside a step (sleep, event, invocation) and may park the run" }),
   role: z.enum(["trigger", "splitter", "collector"]).nullable(),
+  expressionFields: z
+    .array(z.string())
+    .meta({ description: "Dotted config paths (`*` matches any key or index) holding raw JSONata rather than `{{ }}` templates" }),
 });
+
+/** A node type as the API describes it: the engine's public descriptor and which config fields are JSONata. */
+export type NodeTypeView = NodeDescriptor & { expressionFields: string[] };
+
+function view(descriptor: NodeDescriptor): NodeTypeView {
+  return { ...descriptor, expressionFields: [...(defaultRegistry().get(descriptor.type)?.expressionFields ?? [])] };
+}
 
 export const nodeTypeInput = z.object({ type: z.string().min(1).max(100) });
 export const testNodeBody = z.object({
@@ -68,14 +78,14 @@ export const nodeTestResultSchema = z.discriminatedUnion("ok", [
 ]);
 export type NodeTestResult = z.output<typeof nodeTestResultSchema>;
 
-export function listNodeTypes(): NodeDescriptor[] {
-  return defaultRegistry().listNodeTypes();
+export function listNodeTypes(): NodeTypeView[] {
+  return defaultRegistry().listNodeTypes().map(view);
 }
 
-export function getNodeTypeOrThrow(input: z.infer<typeof nodeTypeInput>): NodeDescriptor {
+export function getNodeTypeOrThrow(input: z.infer<typeof nodeTypeInput>): NodeTypeView {
   const descriptor = defaultRegistry().describe(input.type);
   if (!descriptor) throw notFound("Node type");
-  return descriptor;
+  return view(descriptor);
 }
 
 /**

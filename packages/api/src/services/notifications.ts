@@ -58,12 +58,12 @@ const toSubscription = (row: { events: string[] } & Omit<SubscriptionView, "even
  * A literal private address (http://10.0.0.1/…) is refused at once; names are
  * checked when each delivery connects, against what they resolve to then.
  */
-function assertReachable(url: string): void {
+export function assertReachable(url: string, field = "url"): void {
   try {
     createOutboundGuard(env().TRELLIS_ALLOWED_HOSTS).assertUrl(new URL(url));
   } catch (error) {
     const message = (error as Error).message;
-    throw new AppError("UNPROCESSABLE_CONTENT", message, { fieldErrors: { url: [message] } });
+    throw new AppError("UNPROCESSABLE_CONTENT", message, { fieldErrors: { [field]: [message] } });
   }
 }
 

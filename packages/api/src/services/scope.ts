@@ -1,9 +1,11 @@
-import type { Database } from "@trellis/db";
+import type { Database, DatabaseHandle } from "@trellis/db";
 import type { Role } from "@trellis/db/schema";
 
 /** The workspace a service call acts in, and who acts. */
 export interface WorkspaceScope {
   db: Database;
+  /** See DataScope. */
+  handle?: DatabaseHandle;
   workspaceId: string;
   userId: string;
   role: Role;
@@ -17,6 +19,12 @@ export interface WorkspaceScope {
  */
 export interface DataScope {
   db: Database;
+  /**
+   * The open database `db` belongs to, when the edge has it: the runtime's
+   * statements (starting and steering runs) then go straight to the driver's
+   * pool as prepared statements instead of through Drizzle.
+   */
+  handle?: DatabaseHandle;
   workspaceId: string;
   userId: string | null;
 }

@@ -3,6 +3,8 @@ import {
   compile,
   CURRENT_SCHEMA_VERSION,
   defaultRegistry,
+  nextScheduleTimes,
+  ScheduleConfigSchema,
   WorkflowDefinitionSchema,
   type ExecutionPlan,
   type Problem,
@@ -62,4 +64,46 @@ export function compileOrThrow(definition: unknown, action: string): { plan: Exe
 /** The compiler's problems without failing: for imports, which keep a draft that may still need work. */
 export function definitionProblems(definition: unknown): Problem[] {
   return compile(definition, defaultRegistry()).problems;
+}
+
+export const checkDefinitionInput = z.object({
+  definition: z.json().meta({ description: "A draft as the editor holds it; it need not be valid" }),
+});
+
+const SCHEDULE_SLOTS = 5;
+export const scheduleCheckSchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), times: z.array(z.string()).meta({ description: "The next fire times (ISO 8601)" }), timezone: z.string() }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export const definitionCheckSchema = z.object({
+  problems: z.array(definitionProblemSchema),
+  schedules: z.record(z.string(), scheduleCheckSchema).meta({ description: "Per schedule trigger node: its next fire times, or why it has none" }),
+});
+export type DefinitionCheck = z.output<typeof definitionCheckSchema>;
+
+/**
+ * What the editor shows about a draft: the compiler's problems and the next
+ * slots of its schedule triggers. On the server because the engine's registry
+ * pulls Node built-ins (the HTTP node's DNS-checking SSRF guard) that have no
+ * place in a browser bundle.
+ */
+export function checkDefinition(input: z.infer<typeof checkDefinitionInput>, now = new Date()): DefinitionCheck {
+  const problems = compile(input.definition, defaultRegistry()).problems;
+  const schedules: DefinitionCheck["schedules"] = {};
+  const nodes = (input.definition as { nodes?: unknown } | null)?.nodes;
+  for (const node of Array.isArray(nodes) ? (nodes as { id?: unknown; type?: unknown; config?: unknown }[]) : []) {
+    if (node?.type !== "trigger.schedule" || typeof node.id !== "string") continue;
+    const config = ScheduleConfigSchema.safeParse(node.config ?? {});
+    if (!config.success) {
+      schedules[node.id] = { ok: false, message: config.error.issues[0]?.message ?? "Invalid schedule" };
+      continue;
+    }
+    try {
+      const times = nextScheduleTimes(config.data, now, SCHEDULE_SLOTS).map((date) => date.toISOString());
+      schedules[node.id] = { ok: true, times, timezone: config.data.timezone };
+    } catch (error) {
+      schedules[node.id] = { ok: false, message: error instanceof Error ? error.message : "Invalid schedule" };
+    }
+  }
+  return { problems, schedules };
 }

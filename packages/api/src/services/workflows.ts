@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { AppError, notFound } from "@trellis/config/errors";
 import { schema, type Database } from "@trellis/db";
+import { runStatusValues, type RunStatus } from "@trellis/db/schema";
 import type { WorkflowDefinition } from "@trellis/engine";
 import { StaleRevisionError } from "./errors";
 import { cursorSchema, decodeCursor, limitSchema, pageSchema, toPage, type Page } from "./pagination";
@@ -61,7 +62,8 @@ export const workflowSortValues = ["updatedAt", "createdAt", "name"] as const;
 export const listWorkflowsInput = z.object({
   search: z.string().trim().max(200).optional().meta({ description: "Part of the name, case-insensitive" }),
   sort: z.enum(workflowSortValues).default("updatedAt"),
-  direction: z.enum(["asc", "desc"]).optional().meta({ description: "Defaults to desc for dates and asc for name" }),
+  // Not `direction`: tRPC's infinite queries add a field of that name to the input.
+  order: z.enum(["asc", "desc"]).optional().meta({ description: "Defaults to desc for dates and asc for name" }),
   limit: limitSchema,
   cursor: cursorSchema,
 });
@@ -77,6 +79,10 @@ export const workflowSummarySchema = z.object({
   concurrencyLimit: z.number().int().nullable(),
   latestVersion: versionRefSchema.nullable().meta({ description: "The last published version; null until the first publish" }),
   hasUnpublishedChanges: z.boolean().meta({ description: "The draft differs from the latest version (or was never published)" }),
+  lastRun: z
+    .object({ id: z.uuid(), status: z.enum(runStatusValues), finishedAt: z.date().nullable() })
+    .nullable()
+    .meta({ description: "The most recently created run; null before the first" }),
   createdBy: z.uuid().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -101,7 +107,20 @@ const summaryColumns = {
   latestVersionCreatedAt: versions.createdAt,
   // jsonb equality ignores key order, so a re-saved but identical draft is not a change.
   hasUnpublishedChanges: sql<boolean>`${versions.definition} is distinct from ${workflows.draft}`,
+  // Served by runs (workspace_id, workflow_id, created_at desc nulls last): one index probe per workflow.
+  lastRun: sql<LastRunRow | null>`(
+    select json_build_object('id', r.id, 'status', r.status, 'finishedAt', r.finished_at)
+    from ${schema.runs} r
+    where r.workspace_id = ${workflows.workspaceId} and r.workflow_id = ${workflows.id}
+    order by r.created_at desc nulls last limit 1
+  )`,
 };
+
+interface LastRunRow {
+  id: string;
+  status: RunStatus;
+  finishedAt: string | null;
+}
 
 interface SummaryRow {
   id: string;
@@ -116,6 +135,13 @@ interface SummaryRow {
   latestVersionNumber: number | null;
   latestVersionCreatedAt: Date | null;
   hasUnpublishedChanges: boolean;
+  lastRun: LastRunRow | string | null;
+}
+
+function toLastRun(value: LastRunRow | string | null): WorkflowSummary["lastRun"] {
+  // Drivers hand json back parsed, except when they do not.
+  const row = typeof value === "string" ? (JSON.parse(value) as LastRunRow) : value;
+  return row ? { id: row.id, status: row.status, finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt) } : null;
 }
 
 function toSummary(row: SummaryRow): WorkflowSummary {
@@ -130,6 +156,7 @@ function toSummary(row: SummaryRow): WorkflowSummary {
         ? { id: row.latestVersionId, number: row.latestVersionNumber, createdAt: row.latestVersionCreatedAt }
         : null,
     hasUnpublishedChanges: row.hasUnpublishedChanges,
+    lastRun: toLastRun(row.lastRun),
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -161,7 +188,7 @@ const utcMicros = (column: SQL | typeof workflows.updatedAt) => sql<string>`to_c
 
 /** Workflows of the workspace, newest change first by default, one keyset page at a time. */
 export async function listWorkflows(scope: DataScope, input: z.infer<typeof listWorkflowsInput>): Promise<Page<WorkflowSummary>> {
-  const direction = input.direction ?? (input.sort === "name" ? "asc" : "desc");
+  const direction = input.order ?? (input.sort === "name" ? "asc" : "desc");
   const order = `${input.sort}:${direction}`;
   const column = { updatedAt: workflows.updatedAt, createdAt: workflows.createdAt, name: workflows.name }[input.sort];
   // Timestamps leave as text at microsecond precision: a JavaScript Date would

@@ -3,3 +3,4 @@ export { rejection } from "./errors";
 export { apiKeyWithScopes, restCaller, type RestCallOptions } from "./rest";
 export { peersBody, peersWorkload, storedDeliveries, webhookFixture } from "./webhooks";
 export { configureRateLimits, createMemoryLimiter } from "../rate-limit";
+export { publishedWorkflow, runDefinitions } from "./runs";

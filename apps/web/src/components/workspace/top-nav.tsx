@@ -11,6 +11,7 @@ export function TopNav() {
   const links = [
     { href: base, label: "Overview", current: pathname === base },
     { href: `${base}/workflows`, label: "Workflows", current: pathname === `${base}/workflows` || pathname.startsWith(`${base}/workflows/`) },
+    { href: `${base}/runs`, label: "Runs", current: pathname === `${base}/runs` || pathname.startsWith(`${base}/runs/`) },
     { href: `${base}/settings`, label: "Settings", current: pathname === `${base}/settings` || pathname.startsWith(`${base}/settings/`) },
   ];
   return (

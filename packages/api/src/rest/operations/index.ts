@@ -1,6 +1,7 @@
 import type { OperationSpec } from "../operation";
 import { nodeTypeOperations } from "./node-types";
 import { notificationOperations } from "./notifications";
+import { runOperations } from "./runs";
 import { scheduleOperations } from "./schedules";
 import { secretOperations } from "./secrets";
 import { templateOperations } from "./templates";
@@ -12,6 +13,7 @@ import { workspaceOperations } from "./workspace";
 export {
   nodeTypeOperations,
   notificationOperations,
+  runOperations,
   scheduleOperations,
   secretOperations,
   templateOperations,
@@ -26,6 +28,7 @@ export const allOperations: readonly OperationSpec[] = [
   ...Object.values(workspaceOperations),
   ...Object.values(workflowOperations),
   ...Object.values(versionOperations),
+  ...Object.values(runOperations),
   ...Object.values(templateOperations),
   ...Object.values(nodeTypeOperations),
   ...Object.values(secretOperations),

@@ -254,6 +254,322 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflowId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a run of a workflow
+         * @description Runs the latest published version unless `versionId` names another; the input is validated against the trigger's input schema. With an `Idempotency-Key`, the same key answers the run it started (with `Idempotent-Replayed: true`). Poll the run at its Location until it finishes.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["startRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowId}/run-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start many runs of a workflow at once
+         * @description Up to 1,000 runs in one request, all or none: one invalid input refuses the batch, naming it as `items.<n>.input`. Poll each run at /api/v1/runs/{id}.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["startRunBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List runs
+         * @description Newest first; filter by workflow, status, trigger and creation time; follow `next` (or the Link header) for the next page.
+         *
+         *     Requires the `runs:read` scope.
+         */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a run with its steps
+         * @description Requires the `runs:read` scope.
+         */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a finished run
+         * @description Its steps and timeline go with it. A run in progress answers 409: cancel it first.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        delete: operations["deleteRun"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a run
+         * @description A run no worker holds ends at once; a running one stops at its next step boundary (work in flight is aborted). Its unfinished child runs are cancelled too. A finished run answers 409. Poll the run at its Location until it finishes.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a run
+         * @description A run no worker holds pauses at once; a running one pauses once its steps in flight are journaled. Pausing a paused run changes nothing; a finished run answers 409.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["pauseRun"];
+        /**
+         * Resume a paused run
+         * @description Lifting the pause queues the run; it continues from its journal. A run that is not paused answers 409.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        delete: operations["resumeRun"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/retries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a finished run, as a whole or from one node
+         * @description A new run of the same input. From a node, it reuses the journaled outputs of every node upstream of it (see the retry plan). A run in progress answers 409. Poll the run at its Location until it finishes.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["retryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/retry-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a retry from a node
+         * @description Which nodes would run again, which outputs would be reused, and (for the latest version) which changed upstream nodes would refuse it.
+         *
+         *     Requires the `runs:read` scope.
+         */
+        get: operations["getRetryPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the approvals a run waits for
+         * @description Requires the `runs:read` scope.
+         */
+        get: operations["listRunApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/approvals/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject an approval step
+         * @description The run continues along the decision's edge. 409 when no approval waits at that step; 403 when the step names approvers and `by` is not one of them. Poll the run at its Location until it finishes.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["decideRunApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List dead-lettered runs
+         * @description Runs that failed after their retries and nobody replayed or dismissed yet, newest first.
+         *
+         *     Requires the `runs:read` scope.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/{runId}/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay a dead-lettered run
+         * @description Starts it again as a new run (same version and input) and takes it off the list. Poll the run at its Location until it finishes.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["replayDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Dismiss a dead-lettered run
+         * @description Takes it off the list without running it again; the run itself stays.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        delete: operations["dismissDeadLetter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an event to waiting runs
+         * @description Resumes every run of the workspace waiting for the event whose `match` the payload contains. An event nobody waits for is not kept.
+         *
+         *     Requires the `runs:write` scope.
+         */
+        post: operations["sendEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -886,6 +1202,14 @@ export interface components {
             } | null;
             /** @description The draft differs from the latest version (or was never published) */
             hasUnpublishedChanges: boolean;
+            /** @description The most recently created run; null before the first */
+            lastRun: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
+                finishedAt: string | null;
+            } | null;
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -912,6 +1236,14 @@ export interface components {
             } | null;
             /** @description The draft differs from the latest version (or was never published) */
             hasUnpublishedChanges: boolean;
+            /** @description The most recently created run; null before the first */
+            lastRun: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
+                finishedAt: string | null;
+            } | null;
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -973,6 +1305,154 @@ export interface components {
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        Run: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workflowId: string;
+            /** Format: uuid */
+            versionId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
+            /** @enum {string} */
+            triggerKind: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+            error: ({
+                message: string;
+                name?: string;
+                code?: string;
+                nodeId?: string;
+                stepId?: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            priority: number;
+            idempotencyKey: string | null;
+            /** @description The run that invoked this one (workflow.invoke) */
+            parentRunId: string | null;
+            /** @description After a retry from a node: the run whose outputs it reuses */
+            originRunId: string | null;
+            restartFromNodeId: string | null;
+            attempt: number;
+            /** @description When a sleeping or waiting run wakes up at the latest */
+            wakeAt: string | null;
+            cancelRequestedAt: string | null;
+            pauseRequestedAt: string | null;
+            deadLetteredAt: string | null;
+            dismissedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            input: components["schemas"]["JsonValue"] | null;
+            output: components["schemas"]["JsonValue"] | null;
+        };
+        RunSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workflowId: string;
+            /** Format: uuid */
+            versionId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
+            /** @enum {string} */
+            triggerKind: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+            error: ({
+                message: string;
+                name?: string;
+                code?: string;
+                nodeId?: string;
+                stepId?: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            priority: number;
+            idempotencyKey: string | null;
+            /** @description The run that invoked this one (workflow.invoke) */
+            parentRunId: string | null;
+            /** @description After a retry from a node: the run whose outputs it reuses */
+            originRunId: string | null;
+            restartFromNodeId: string | null;
+            attempt: number;
+            /** @description When a sleeping or waiting run wakes up at the latest */
+            wakeAt: string | null;
+            cancelRequestedAt: string | null;
+            pauseRequestedAt: string | null;
+            deadLetteredAt: string | null;
+            dismissedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            workflowName: string;
+        };
+        RunDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workflowId: string;
+            /** Format: uuid */
+            versionId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
+            /** @enum {string} */
+            triggerKind: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+            error: ({
+                message: string;
+                name?: string;
+                code?: string;
+                nodeId?: string;
+                stepId?: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            priority: number;
+            idempotencyKey: string | null;
+            /** @description The run that invoked this one (workflow.invoke) */
+            parentRunId: string | null;
+            /** @description After a retry from a node: the run whose outputs it reuses */
+            originRunId: string | null;
+            restartFromNodeId: string | null;
+            attempt: number;
+            /** @description When a sleeping or waiting run wakes up at the latest */
+            wakeAt: string | null;
+            cancelRequestedAt: string | null;
+            pauseRequestedAt: string | null;
+            deadLetteredAt: string | null;
+            dismissedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            input: components["schemas"]["JsonValue"] | null;
+            output: components["schemas"]["JsonValue"] | null;
+            workflowName: string;
+            callbackUrl: string | null;
+            /** @description The journal, in the order steps started */
+            steps: {
+                /** @description The engine's step id: `<node>`, `<node>#<attempt>`, `<node>[<item>]`… */
+                stepId: string;
+                nodeId: string | null;
+                /** @enum {string} */
+                status: "running" | "succeeded" | "failed" | "skipped" | "waiting";
+                attempt: number;
+                output: components["schemas"]["JsonValue"] | null;
+                error: components["schemas"]["JsonValue"] | null;
+                /** Format: date-time */
+                startedAt: string;
+                finishedAt: string | null;
+                durationMs: number | null;
+            }[];
+            pendingApprovals: {
+                /** @description What an approval decision names */
+                stepId: string;
+                title: string;
+                instructions: string | null;
+                approvers: string[];
+                /** Format: date-time */
+                expiresAt: string;
+            }[];
         };
         DefinitionDiff: {
             /** @description Nothing differs, not even a node's position */
@@ -1075,6 +1555,8 @@ export interface components {
             /** @description Waits outside a step (sleep, event, invocation) and may park the run */
             durable: boolean;
             role: ("trigger" | "splitter" | "collector") | null;
+            /** @description Dotted config paths (`*` matches any key or index) holding raw JSONata rather than `{{ }}` templates */
+            expressionFields: string[];
         };
         NodeTestResult: {
             /** @constant */
@@ -1504,7 +1986,7 @@ export interface operations {
                 search?: string;
                 sort?: "updatedAt" | "createdAt" | "name";
                 /** @description Defaults to desc for dates and asc for name */
-                direction?: "asc" | "desc";
+                order?: "asc" | "desc";
                 /** @description Items per page (1-100) */
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
@@ -2033,6 +2515,629 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    startRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The run input, validated against the trigger's input schema */
+                    input?: components["schemas"]["JsonValue"];
+                    /**
+                     * Format: uuid
+                     * @description Run this version of the workflow; its latest published version by default
+                     */
+                    versionId?: string;
+                    /** @description Higher runs are started first (-1000 to 1000, default 0) */
+                    priority?: number;
+                    /**
+                     * Format: uri
+                     * @description Receives a signed POST when the run finishes (signed with the workspace's run-callback secret)
+                     * @example https://example.com/hooks/trellis
+                     */
+                    callbackUrl?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The run, queued */
+            202: {
+                headers: {
+                    /** @description Path of the created resource */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    startRunBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Run this version of the workflow; its latest published version by default
+                     */
+                    versionId?: string;
+                    items: {
+                        input?: components["schemas"]["JsonValue"];
+                        /** @description Starting again with the same key returns the run the key started, instead of a new one */
+                        idempotencyKey?: string;
+                        /** @description Higher runs are started first (-1000 to 1000, default 0) */
+                        priority?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The runs, queued, in the order given */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            run: components["schemas"]["Run"];
+                            /** @description False when the idempotency key returned an earlier run */
+                            created: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                /** @description Only runs of this workflow */
+                workflowId?: string;
+                status?: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
+                /** @description Only runs started this way */
+                trigger?: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+                /** @description Only runs created at or after this time */
+                createdAfter?: string;
+                /** @description Only runs created before this time */
+                createdBefore?: string;
+                /** @description Items per page (1-100) */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    /** @description The next page: <path>; rel="next" (absent on the last page) */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RunSummary"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description The next page's path and query; null on the last page */
+                        next: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run, its journal and the approvals it waits for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run, cancelled or asked to stop */
+            202: {
+                headers: {
+                    /** @description Path of the created resource */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    pauseRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run, paused or asked to pause */
+            202: {
+                headers: {
+                    /** @description Path of the created resource */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    resumeRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    retryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Retry from this node, reusing the journaled outputs of every node upstream of it; the whole run without it */
+                    nodeId?: string;
+                    /**
+                     * @description From a node: the run's own version, or the workflow's latest (refused when nodes upstream changed)
+                     * @default original
+                     * @enum {string}
+                     */
+                    version?: "original" | "latest";
+                };
+            };
+        };
+        responses: {
+            /** @description The new run */
+            202: {
+                headers: {
+                    /** @description Path of the created resource */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRetryPlan: {
+        parameters: {
+            query: {
+                nodeId: string;
+                version?: "original" | "latest";
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What a retry from the node would do */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        runId: string;
+                        nodeId: string;
+                        /**
+                         * Format: uuid
+                         * @description The version the new run would be pinned to
+                         */
+                        versionId: string;
+                        /** @description Nodes that run (again) */
+                        rerun: string[];
+                        /** @description Upstream nodes whose journaled outputs the new run reuses */
+                        reused: {
+                            nodeId: string;
+                            stepIds: string[];
+                        }[];
+                        /** @description Upstream nodes changed in the chosen version; the retry is refused unless empty */
+                        differingNodes: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRunApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending approvals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description What an approval decision names */
+                            stepId: string;
+                            title: string;
+                            instructions: string | null;
+                            approvers: string[];
+                            /** Format: date-time */
+                            expiresAt: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    decideRunApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approved" | "rejected";
+                    comment?: string;
+                    /** @description Who decided (user id or email); required when the step names approvers */
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The run, resuming */
+            202: {
+                headers: {
+                    /** @description Path of the created resource */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description Only runs of this workflow */
+                workflowId?: string;
+                /** @description Items per page (1-100) */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    /** @description The next page: <path>; rel="next" (absent on the last page) */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Run"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description The next page's path and query; null on the last page */
+                        next: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    replayDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new run */
+            202: {
+                headers: {
+                    /** @description Path of the created resource */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    dismissDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    sendEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The event a `wait.event` node waits for */
+                    name: string;
+                    /**
+                     * @description Delivered to each waiting run whose `match` it contains
+                     * @default {}
+                     */
+                    payload?: components["schemas"]["JsonValue"];
+                    /**
+                     * Format: uuid
+                     * @description Only this run's waits; every waiting run of the workspace by default
+                     */
+                    runId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The runs it resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The waiting runs the event resumed */
+                        runIds: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };

@@ -1,12 +1,16 @@
 import createClient from "openapi-fetch";
 import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
-import { beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { apiKeyWithScopes, workspaceWithRoles } from "@trellis/api/testing";
 import { openApiDocument } from "@trellis/api/rest";
 import { provideAppDatabase } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
+import { getRunEventBus, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
 import type { paths } from "./openapi.generated";
+import * as runRoute from "./runs/[runId]/route";
+import * as runsRoute from "./runs/route";
 import * as workflowRoute from "./workflows/[workflowId]/route";
+import * as workflowRunsRoute from "./workflows/[workflowId]/runs/route";
 import * as diffRoute from "./workflows/[workflowId]/diff/route";
 import * as versionsRoute from "./workflows/[workflowId]/versions/route";
 import * as workflowsRoute from "./workflows/route";
@@ -19,6 +23,9 @@ const routes: [template: string, module: RouteModule][] = [
   ["/api/v1/workflows/{workflowId}", workflowRoute],
   ["/api/v1/workflows/{workflowId}/versions", versionsRoute],
   ["/api/v1/workflows/{workflowId}/diff", diffRoute],
+  ["/api/v1/workflows/{workflowId}/runs", workflowRunsRoute],
+  ["/api/v1/runs", runsRoute],
+  ["/api/v1/runs/{runId}", runRoute],
 ];
 
 /** A fetch that hands each request to the matching route handler, as Next.js would. */
@@ -45,15 +52,22 @@ it("keeps the committed client types in step with the OpenAPI document", async (
 
 describeEachDriver("a REST client generated from the OpenAPI document", (ctx) => {
   let client: ReturnType<typeof createClient<paths>>;
+  let key: string;
+  let runtime: EmbeddedRuntime;
 
   beforeAll(async () => {
     provideAppDatabase(ctx.handle());
+    runtime = await startEmbeddedRuntime({ handle: ctx.handle(), concurrency: 2, leaseMs: 5_000, pollIntervalMs: 100, scheduler: false, retention: false });
     const cast = await workspaceWithRoles(ctx.db());
-    const key = await apiKeyWithScopes(ctx.db(), cast.workspace.id, cast.admin.id, ["workflows:read", "workflows:write"]);
+    key = await apiKeyWithScopes(ctx.db(), cast.workspace.id, cast.admin.id, ["workflows:read", "workflows:write", "runs:read", "runs:write"]);
     client = createClient<paths>({ baseUrl: "http://localhost", fetch: dispatch, headers: { authorization: `Bearer ${key}` } });
   });
+  afterAll(async () => {
+    await runtime?.stop({ graceMs: 1_000 });
+    await getRunEventBus(ctx.handle()).close();
+  });
 
-  it("creates a workflow, publishes two versions, compares them and pages through the list", async () => {
+  it("creates a workflow, publishes two versions, compares them, pages through the list, starts one run with an idempotency key and polls it to completion", async () => {
     const created = await client.POST("/api/v1/workflows", {
       body: {
         name: "Scenario",
@@ -109,5 +123,29 @@ describeEachDriver("a REST client generated from the OpenAPI document", (ctx) =>
       cursor = page.data?.nextCursor ?? undefined;
     } while (cursor);
     expect(names).toEqual(["Scenario", "Second", "Third"]);
+
+    // Start a run twice with one idempotency key: one run, polled at its Location until it finishes.
+    const start = () =>
+      client.POST("/api/v1/workflows/{workflowId}/runs", { params: { path, header: { "Idempotency-Key": "scenario-1" } }, body: { input: { name: "Ada" } } });
+    const first = await start();
+    const second = await start();
+    expect([first.response.status, second.response.status]).toEqual([202, 202]);
+    expect(second.data?.id).toBe(first.data?.id);
+    const location = first.response.headers.get("location")!;
+    expect(second.response.headers.get("location")).toBe(location);
+    let run: { status: string; output: unknown } | undefined;
+    for (let polls = 0; polls < 200; polls++) {
+      const polled = await dispatch(new Request(new URL(location, "http://localhost"), { headers: { authorization: `Bearer ${key}` } }));
+      expect(polled.status).toBe(200);
+      run = (await polled.json()) as { status: string; output: unknown };
+      if (["succeeded", "failed", "cancelled"].includes(run.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(run).toMatchObject({ status: "succeeded", output: { greet: "hi Ada" } });
+
+    const runs = await client.GET("/api/v1/runs", { params: { query: { workflowId: workflow.id } } });
+    expect(runs.data?.items.map((r) => [r.id, r.status, r.versionId])).toEqual([[first.data!.id, "succeeded", v2.data!.id]]);
+    const detail = await client.GET("/api/v1/runs/{runId}", { params: { path: { runId: first.data!.id } } });
+    expect(detail.data?.steps.map((s) => s.nodeId)).toEqual(["start", "greet"]);
   });
 });

@@ -11,8 +11,10 @@ async function handler(request: Request) {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: async () =>
-      createContext({ db: (await getAppDatabase()).db, user: await currentUser(), requestId }),
+    createContext: async () => {
+      const handle = await getAppDatabase();
+      return createContext({ db: handle.db, handle, user: await currentUser(), requestId });
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logger().error({ err: error.cause ?? error, path, requestId }, "tRPC procedure failed");
     },
