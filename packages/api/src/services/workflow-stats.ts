@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { notFound } from "@trellis/config/errors";
 import { schema } from "@trellis/db";
@@ -64,7 +64,7 @@ export async function getWorkflowStats(scope: DataScope, input: z.infer<typeof w
       .from(runs)
       .where(and(...ofWorkflow))
       // NULLS LAST as runs (workspace_id, workflow_id, created_at) is indexed, so the index serves it.
-      .orderBy(sql`${runs.createdAt} desc nulls last`, desc(runs.id))
+      .orderBy(sql`${runs.createdAt} desc nulls last`, sql`${runs.id} desc nulls last`)
       .limit(1),
   ]);
 

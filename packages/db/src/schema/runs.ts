@@ -85,8 +85,11 @@ export const runs = pgTable(
     // Running runs whose lease expired (a dead worker's).
     index("runs_lease_expires_at_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
     index("runs_workspace_id_created_at_idx").on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
-    index("runs_workspace_id_workflow_id_created_at_idx").on(t.workspaceId, t.workflowId, t.createdAt.desc()),
-    index("runs_workspace_id_status_created_at_idx").on(t.workspaceId, t.status, t.createdAt.desc()),
+    // Drizzle builds `desc()` as DESC NULLS LAST: list queries order by
+    // `created_at DESC NULLS LAST, id DESC NULLS LAST` to read pages straight off these.
+    index("runs_workspace_id_workflow_id_created_at_idx").on(t.workspaceId, t.workflowId, t.createdAt.desc(), t.id.desc()),
+    index("runs_workspace_id_status_created_at_idx").on(t.workspaceId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("runs_workspace_id_trigger_kind_created_at_idx").on(t.workspaceId, t.triggerKind, t.createdAt.desc(), t.id.desc()),
     index("runs_workflow_id_status_idx").on(t.workflowId, t.status),
     index("runs_dead_lettered_idx").on(t.workspaceId, t.deadLetteredAt).where(sql`${t.deadLetteredAt} is not null and ${t.dismissedAt} is null`),
     index("runs_finished_at_idx").on(t.finishedAt),
