@@ -49,6 +49,8 @@ export default defineConfig({
       NEXTAUTH_URL: baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // The editor's test-run spec calls an HTTP server of its own on loopback, which the SSRF guard refuses unless allowed.
+      TRELLIS_ALLOWED_HOSTS: "127.0.0.1",
     },
   },
 });

@@ -41,7 +41,11 @@ const ariaLabels = {
   "minimap.ariaLabel": "Minimap",
 };
 
+const runColour: Record<string, string> = { running: "#3b5bdb", waiting: "#e8a200", succeeded: "#2b8a3e", failed: "#e03131" };
+
 const minimapColor = (node: WorkflowFlowNode) => {
+  const run = node.data.overlay ? runColour[node.data.overlay.state] : undefined;
+  if (run) return run;
   if (node.data.diff === "added") return "#2b8a3e";
   if (node.data.diff === "removed") return "#e03131";
   if (node.data.diff === "changed") return "#e8a200";
@@ -79,6 +83,9 @@ interface CanvasProps {
   onDropType: (type: string, position: { x: number; y: number }) => void;
   /** Fits every node, drawn or not (React Flow's own fit only counts nodes it has measured). */
   onFitAll: () => void;
+  /** The nodes carry a test run's states (the canvas styles them). */
+  withRun?: boolean;
+  onNodeClick?: () => void;
 }
 
 /** Shows, while a connection is being drawn over a handle that refuses it, why. */
@@ -183,7 +190,7 @@ function CanvasView(props: CanvasProps) {
   );
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={props.withRun ? "canvas with-run" : "canvas"} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<WorkflowFlowNode, WorkflowFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -192,6 +199,7 @@ function CanvasView(props: CanvasProps) {
         onNodesChange={props.onNodesChange}
         onEdgesChange={props.onEdgesChange}
         onConnect={props.onConnect}
+        onNodeClick={props.onNodeClick}
         onConnectEnd={onConnectEnd}
         onDelete={props.onDelete}
         isValidConnection={props.isValidConnection}

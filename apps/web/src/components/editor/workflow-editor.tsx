@@ -31,6 +31,11 @@ import { PublishDialog, type PublishOutcome } from "./publish-dialog";
 import { Toasts, useToasts } from "./use-toasts";
 import { useDefinitionCheck } from "./use-definition-check";
 import { conflictRevision, useDraftSaver } from "./use-draft-saver";
+import { RetryDialog, type RetryPreview } from "../runs/retry-dialog";
+import { createOverlayer } from "./lib/test-run";
+import { TestRunDialog } from "./test-run-dialog";
+import { RunBar, TestRunPanel } from "./test-run-panel";
+import { useTestRun, type FollowedRun } from "./use-test-run";
 
 type WorkflowView = RouterOutputs["workflow"]["get"];
 
@@ -125,13 +130,21 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
   const [name, setName] = useState(workflow.name);
   const [savedName, setSavedName] = useState(workflow.name);
   const [latestVersion, setLatestVersion] = useState<number | null>(workflow.latestVersion?.number ?? null);
-  const [tab, setTab] = useState<"inspect" | "history">("inspect");
+  const [tab, setTab] = useState<"inspect" | "run" | "history">("inspect");
   const [problemsOpen, setProblemsOpen] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
   const [layingOut, setLayingOut] = useState(false);
   const [previewNumber, setPreviewNumber] = useState<number | null>(null);
   const [restoring, setRestoring] = useState(false);
   const [resolving, setResolving] = useState(false);
+  // ---- Test run: the run the canvas follows, the input dialog, "retry from here" ----
+  const [followed, setFollowed] = useState<FollowedRun | null>(null);
+  const [testRunOpen, setTestRunOpen] = useState(false);
+  const reopenTestRun = useRef(false);
+  const [retryNode, setRetryNode] = useState<string | null>(null);
+  const [retryVersion, setRetryVersion] = useState<"original" | "latest">("original");
+  const [retryPreview, setRetryPreview] = useState<RetryPreview | null>(null);
+  const testRun = useTestRun(workspace.id, workflow.id, followed, retryPreview);
 
   // ---- The compiler's verdict ----
   const [grouper] = useState(createProblemGrouper);
@@ -179,6 +192,10 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
       }),
     [preview, derivePreviewNodes, deriveDraftNodes, shown, descriptors, state.selectedNodes, measuredOf, state.dragging, groups, schedules, readOnly],
   );
+  // A test run's node states, laid over the draft's nodes (not over a version preview).
+  const [overlayNodes] = useState(createOverlayer<WorkflowFlowNode>);
+  const runOverlays = preview ? null : testRun.overlays;
+  const canvasNodes = useMemo(() => overlayNodes(nodes, runOverlays), [overlayNodes, nodes, runOverlays]);
   const edges = useMemo(
     () =>
       (preview ? derivePreviewEdges : deriveDraftEdges)(
@@ -560,6 +577,10 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
         void queryClient.invalidateQueries({ queryKey: trpc.workflowVersion.list.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey() });
         toast(`Published version ${published.number}`, "success");
+        if (reopenTestRun.current) {
+          reopenTestRun.current = false;
+          setTestRunOpen(true);
+        }
         return { ok: true };
       } catch (error) {
         const revision = conflictRevision(error);
@@ -602,6 +623,43 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
     dispatch({ type: "select", nodes: [], edges: [] });
   }, []);
 
+  const startedTestRun = useCallback((run: { id: string }, versionNumber: number) => {
+    setTestRunOpen(false);
+    setRetryPreview(null);
+    setFollowed({ runId: run.id, versionNumber });
+    setTab("run");
+  }, []);
+  const clearTestRun = useCallback(() => {
+    setFollowed(null);
+    setRetryNode(null);
+    setRetryPreview(null);
+    setTab((current) => (current === "run" ? "inspect" : current));
+  }, []);
+  const publishFirst = useCallback(() => {
+    setTestRunOpen(false);
+    reopenTestRun.current = true;
+    setPublishOpen(true);
+  }, []);
+  const closeRetry = useCallback(() => {
+    setRetryNode(null);
+    setRetryPreview(null);
+  }, []);
+  const retried = useCallback(
+    (run: { id: string }) => {
+      const versionNumber = retryVersion === "latest" ? (latestVersion ?? followed?.versionNumber) : followed?.versionNumber;
+      closeRetry();
+      if (versionNumber === undefined) return;
+      setFollowed({ runId: run.id, versionNumber });
+      setTab("run");
+      toast("Retrying: the canvas follows the new run", "success");
+    },
+    [retryVersion, latestVersion, followed, closeRetry, toast],
+  );
+  const onNodeClick = useCallback(() => {
+    if (followed && !previewing) setTab("run");
+  }, [followed, previewing]);
+  const selectFromRun = useCallback((nodeId: string | null) => dispatch({ type: "select", nodes: nodeId ? [nodeId] : [], edges: [] }), []);
+
   const secretsQuery = useQuery(trpc.secret.list.queryOptions({ workspaceId }, { enabled: canEdit, staleTime: 60_000 }));
   const secretNames = useMemo(() => (secretsQuery.data ? secretsQuery.data.map((s) => s.name) : canEdit ? [] : null), [secretsQuery.data, canEdit]);
 
@@ -631,6 +689,7 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
             ? "Not saved: conflict"
             : "Saved";
   const selectedCount = state.selectedNodes.size + state.selectedEdges.size;
+  const shownTab = tab === "run" && (!followed || previewing) ? "inspect" : tab;
 
   return (
     <div className="editor">
@@ -692,6 +751,18 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
             <Icon name="fit" />
           </button>
         </div>
+        {canEdit ? (
+          <button
+            type="button"
+            className="button small"
+            disabled={previewing}
+            title={previewing ? "Go back to the draft to test it" : "Run the published version with an input and watch it on the canvas"}
+            onClick={() => setTestRunOpen(true)}
+          >
+            <Icon name="play" size={14} />
+            Test run
+          </button>
+        ) : null}
         {publishBlocked && canEdit && !previewing ? (
           <button type="button" className={`publish-reason${errorCount > 0 ? " error" : ""}`} id={publishReasonId} onClick={() => setProblemsOpen(true)} disabled={errorCount === 0}>
             {publishBlocked}
@@ -759,14 +830,24 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
         </div>
       ) : null}
 
+      {followed && !previewing ? (
+        <RunBar followed={followed} testRun={testRun} workspaceSlug={workspace.slug} onClear={clearTestRun} onShowDetails={() => {
+          const failedAt = testRun.run?.error?.nodeId ?? null;
+          if (failedAt) selectFromRun(failedAt);
+          setTab("run");
+        }} />
+      ) : null}
+
       <div className="editor-body">
         <Palette nodeTypes={nodeTypes} onAdd={addFromPalette} disabled={readOnly} />
         <div className="editor-main">
           {mounted ? (
           <Canvas
-            nodes={nodes}
+            nodes={canvasNodes}
             edges={edges}
             readOnly={readOnly}
+            withRun={runOverlays !== null}
+            onNodeClick={onNodeClick}
             large={shown.nodes.length > LARGE_WORKFLOW}
             initialView={initialView}
             wrapper={canvasRef}
@@ -803,21 +884,41 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
             onKeyDown={(event) => {
               if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
               event.preventDefault();
-              const next = tab === "inspect" ? "history" : "inspect";
+              const tabs = followed && !previewing ? (["inspect", "run", "history"] as const) : (["inspect", "history"] as const);
+              const index = Math.max(0, tabs.indexOf(shownTab as never));
+              const next = tabs[(index + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length] ?? "inspect";
               setTab(next);
               document.getElementById(`tab-${next}`)?.focus();
             }}
           >
-            <button type="button" role="tab" id="tab-inspect" aria-selected={tab === "inspect"} tabIndex={tab === "inspect" ? 0 : -1} aria-controls="panel-inspect" onClick={() => setTab("inspect")}>
+            <button type="button" role="tab" id="tab-inspect" aria-selected={shownTab === "inspect"} tabIndex={shownTab === "inspect" ? 0 : -1} aria-controls="panel-inspect" onClick={() => setTab("inspect")}>
               {previewing ? "Details" : "Inspector"}
               {selectedCount > 0 ? <span className="tab-count">{selectedCount}</span> : null}
             </button>
-            <button type="button" role="tab" id="tab-history" aria-selected={tab === "history"} tabIndex={tab === "history" ? 0 : -1} aria-controls="panel-history" onClick={() => setTab("history")}>
+            {followed && !previewing ? (
+              <button type="button" role="tab" id="tab-run" aria-selected={tab === "run"} tabIndex={tab === "run" ? 0 : -1} aria-controls="panel-run" onClick={() => setTab("run")}>
+                Test run
+                <span className={`tab-dot ${testRun.status}`} aria-hidden />
+              </button>
+            ) : null}
+            <button type="button" role="tab" id="tab-history" aria-selected={shownTab === "history"} tabIndex={shownTab === "history" ? 0 : -1} aria-controls="panel-history" onClick={() => setTab("history")}>
               Versions
             </button>
           </div>
-          <div className="side-content" role="tabpanel" id={tab === "inspect" ? "panel-inspect" : "panel-history"} aria-labelledby={tab === "inspect" ? "tab-inspect" : "tab-history"}>
-            {tab === "inspect" ? (
+          <div className="side-content" role="tabpanel" id={`panel-${shownTab}`} aria-labelledby={`tab-${shownTab}`}>
+            {shownTab === "run" ? (
+              <TestRunPanel
+                testRun={testRun}
+                descriptors={descriptors}
+                selected={state.selectedNodes.size === 1 ? ([...state.selectedNodes][0] ?? null) : null}
+                canEdit={canEdit}
+                onSelect={selectFromRun}
+                onRetryFromHere={(nodeId) => {
+                  setRetryVersion("original");
+                  setRetryNode(nodeId);
+                }}
+              />
+            ) : shownTab === "inspect" ? (
               <Inspector
                 definition={shown}
                 descriptors={descriptors}
@@ -842,7 +943,41 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
       </div>
 
       <NodeIconSprite names={iconNames} />
-      <PublishDialog open={publishOpen} onClose={() => setPublishOpen(false)} onPublish={publish} nextNumber={(latestVersion ?? 0) + 1} />
+      <PublishDialog
+        open={publishOpen}
+        onClose={() => {
+          reopenTestRun.current = false;
+          setPublishOpen(false);
+        }}
+        onPublish={publish}
+        nextNumber={(latestVersion ?? 0) + 1}
+      />
+      <TestRunDialog
+        open={testRunOpen}
+        onClose={() => setTestRunOpen(false)}
+        workspaceId={workspaceId}
+        workflowId={workflowId}
+        descriptors={descriptors}
+        latestVersion={latestVersion}
+        unpublished={unpublished}
+        publishBlocked={publishBlocked}
+        onPublishFirst={publishFirst}
+        onStarted={startedTestRun}
+      />
+      {retryNode && followed && testRun.run && testRun.definition ? (
+        <RetryDialog
+          runId={testRun.run.id}
+          nodeId={retryNode}
+          version={retryVersion}
+          onVersionChange={setRetryVersion}
+          definition={testRun.definition}
+          descriptors={descriptors}
+          versionNumber={followed.versionNumber}
+          onClose={closeRetry}
+          onPreview={setRetryPreview}
+          onRetried={retried}
+        />
+      ) : null}
       <Toasts toasts={toasts} onDismiss={dismiss} />
     </div>
   );

@@ -3,6 +3,7 @@
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { memo } from "react";
 import { nodeLabel, type WorkflowFlowNode } from "./lib/flow-mapping";
+import type { RunOverlay } from "./lib/test-run";
 import { Icon, SpriteIcon } from "./icons";
 
 const diffLabel = { added: "Added", removed: "Removed", changed: "Changed" } as const;
@@ -11,9 +12,25 @@ const diffLabel = { added: "Added", removed: "Removed", changed: "Changed" } as 
 const COMPACT_ZOOM = 0.3;
 const zoomedOut = (state: ReactFlowState) => state.transform[2] < COMPACT_ZOOM;
 
+/** A test run's state of the node, above its card (the words are there, not only the colour). */
+function RunPill({ overlay }: { overlay: RunOverlay }) {
+  return (
+    <>
+      <div className={`run-node-pill ${overlay.state}`} data-run-state={overlay.state}>
+        <span className="run-node-dot" aria-hidden />
+        <span>{overlay.label}</span>
+        {overlay.elapsed ? <span className="run-node-time">{overlay.elapsed}</span> : null}
+        {overlay.attempts > 1 ? <span className="run-node-attempts">×{overlay.attempts}</span> : null}
+        {overlay.reused ? <span className="run-node-time">reused</span> : null}
+      </div>
+      {overlay.retryRole ? <div className={`run-node-retry ${overlay.retryRole}`}>{overlay.retryRole === "rerun" ? "Runs again" : "Output reused"}</div> : null}
+    </>
+  );
+}
+
 /** A workflow node on the canvas: memoised, it re-renders only when its derived node object changes. */
 function WorkflowNodeView({ data, selected }: NodeProps<WorkflowFlowNode>) {
-  const { node, descriptor, inputs, outputs, labelledOutputs, summary, problems, diff } = data;
+  const { node, descriptor, inputs, outputs, labelledOutputs, summary, problems, diff, overlay } = data;
   const errors = problems?.filter((p) => p.severity === "error") ?? [];
   const warnings = problems?.filter((p) => p.severity === "warning") ?? [];
   const label = nodeLabel(node, descriptor);
@@ -89,6 +106,7 @@ function WorkflowNodeView({ data, selected }: NodeProps<WorkflowFlowNode>) {
           ))}
         </div>
       ) : null}
+      {overlay ? <RunPill overlay={overlay} /> : null}
       {problems && problems.length > 0 ? (
         <div className="wf-node-tooltip" role="tooltip">
           <ul>

@@ -236,6 +236,20 @@ export function RunInspector({ initialRun, version, nodeTypes, canEdit }: RunIns
               </dd>
             </div>
           ) : null}
+          <div>
+            <dt>Driver</dt>
+            <dd>
+              {run.driver === "inngest" ? "Inngest" : "Embedded"}
+              {run.inngestUrl ? (
+                <>
+                  {" · "}
+                  <a href={run.inngestUrl} target="_blank" rel="noreferrer" title="The run in the Inngest dashboard">
+                    Open in Inngest
+                  </a>
+                </>
+              ) : null}
+            </dd>
+          </div>
           {run.wakeAt && !finished ? (
             <div>
               <dt>Wakes up</dt>

@@ -1,6 +1,7 @@
 import type { Edge, Node, NodeHandle, Position } from "@xyflow/react";
 import { inputsOf, outputsOf } from "./connections";
 import { nodeSummary } from "./summary";
+import type { RunOverlay } from "./test-run";
 import {
   DEFAULT_INPUT,
   ERROR_HANDLE,
@@ -38,6 +39,8 @@ export interface WorkflowNodeData extends Record<string, unknown> {
   schedule: ScheduleInfo | undefined;
   diff: DiffStatus | undefined;
   readOnly: boolean;
+  /** Set while the editor shows a test run: the node's state in it. */
+  overlay?: RunOverlay;
 }
 export type WorkflowFlowNode = Node<WorkflowNodeData, typeof WORKFLOW_NODE>;
 
