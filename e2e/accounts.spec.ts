@@ -1,17 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-
-const password = "trellis e2e 2026";
-
-function uniqueEmail(name: string) {
-  return `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
-}
+import { password, submitSignUp, uniqueEmail } from "./support/accounts";
 
 async function signUp(page: Page, name: string, email: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await submitSignUp(page, name, email);
   await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${name}'s workspace`);
 }

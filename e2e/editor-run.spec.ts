@@ -2,7 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { attachScreenshot, connect, createWorkflow, dragFromPalette, expectSaved, inputHandle, node, outputHandle, sidePanel, signUp } from "./support/editor";
+import { signUp } from "./support/accounts";
+import { attachScreenshot } from "./support/artifacts";
+import { connect, createWorkflow, dragFromPalette, expectSaved, inputHandle, node, outputHandle, sidePanel } from "./support/editor";
 
 /**
  * The order checker the workflow calls: its first request fails with a 500,
@@ -185,7 +187,7 @@ test("test-run a workflow from the editor: live node states, a failed HTTP call 
     await expect(output).toContainText("250");
     await page.getByRole("button", { name: "Zoom to fit" }).click();
     await page.getByRole("button", { name: "Zoom out" }).click();
-    await attachScreenshot(page, testInfo, "editor-test-run.png", path.join(__dirname, "..", "docs", "screenshots", "editor-test-run.png"));
+    await attachScreenshot(page, testInfo, "editor-test-run.png", { copyTo: path.join(__dirname, "..", "docs", "screenshots", "editor-test-run.png") });
 
     // The run bar links to the run inspector; clearing takes the overlay off the canvas.
     await expect(runBar.getByRole("link", { name: /Open run/ })).toHaveAttribute("href", /\/w\/[a-z0-9-]+\/runs\/[0-9a-f-]{36}$/);

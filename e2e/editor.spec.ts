@@ -1,62 +1,7 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { signUp } from "./support/accounts";
+import { connect, createWorkflow, dragFromPalette, expectSaved, inputHandle, node, outputHandle, sidePanel } from "./support/editor";
 
-const password = "trellis e2e 2026";
-const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
-
-async function signUp(page: Page, name: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase()));
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
-}
-
-async function createWorkflow(page: Page, name: string) {
-  await page.getByRole("link", { name: "Workflows", exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Workflows" })).toBeVisible();
-  await page.getByRole("button", { name: "New workflow" }).first().click();
-  const dialog = page.getByRole("dialog", { name: "New workflow" });
-  await dialog.getByLabel("Name").fill(name);
-  await dialog.getByRole("button", { name: "Create and open" }).click();
-  await expect(page).toHaveURL(/\/workflows\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId("canvas-ready")).toHaveAttribute("data-ready", "true");
-}
-
-/** A node on the canvas by its visible name. */
-const node = (page: Page, name: string) =>
-  page.locator(".react-flow__node", { has: page.locator(".wf-node-name", { hasText: new RegExp(`^${name.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")}$`) }) });
-
-const outputHandle = (page: Page, name: string, handle = "out") => node(page, name).locator(`.react-flow__handle.source[data-handleid="${handle}"]`);
-const inputHandle = (page: Page, name: string) => node(page, name).locator(".react-flow__handle.target");
-
-async function center(locator: Locator) {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error("not visible");
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** Draws an edge the way a person does: press on one handle, move, release on another. */
-async function connect(page: Page, from: Locator, to: Locator) {
-  const a = await center(from);
-  const b = await center(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 6 });
-  await page.mouse.move(b.x, b.y, { steps: 6 });
-  await page.mouse.up();
-}
-
-/** Drags a palette item onto the canvas at a point of the pane. */
-async function dragFromPalette(page: Page, title: string, x: number, y: number) {
-  await page.getByRole("button", { name: `Add ${title}`, exact: true }).dragTo(page.locator(".react-flow__pane"), { targetPosition: { x, y } });
-}
-
-async function expectSaved(page: Page) {
-  await expect(page.locator("[data-save-status]")).toHaveAttribute("data-save-status", "saved", { timeout: 15_000 });
-}
-
-const inspector = (page: Page) => page.getByRole("tabpanel");
 
 test("build a workflow on the canvas, fix a compiler problem, publish and restore an older version", async ({ page }) => {
   test.setTimeout(240_000);
@@ -109,11 +54,11 @@ test("build a workflow on the canvas, fix a compiler problem, publish and restor
 
   // Configure through the side panel.
   await node(page, "Transform").click();
-  await inspector(page).getByRole("combobox", { name: "Expression" }).fill('{ "total": trigger.amount * 2 }');
+  await sidePanel(page).getByRole("combobox", { name: "Expression" }).fill('{ "total": trigger.amount * 2 }');
   await expect(node(page, "Transform")).not.toHaveClass(/has-error/);
 
   await node(page, "If / else").click();
-  const condition = inspector(page).getByRole("combobox", { name: "Expression" });
+  const condition = sidePanel(page).getByRole("combobox", { name: "Expression" });
   await condition.click();
   // Autocompletion offers the upstream node's output.
   await condition.pressSequentially("nodes.tr");
@@ -130,11 +75,11 @@ test("build a workflow on the canvas, fix a compiler problem, publish and restor
   await expect(node(page, "If / else")).not.toHaveClass(/has-error/);
 
   await node(page, "Transform 2").click();
-  await inspector(page).getByLabel("Node name").fill("Big order");
-  await inspector(page).getByRole("combobox", { name: "Expression" }).fill('{ "review": true }');
+  await sidePanel(page).getByLabel("Node name").fill("Big order");
+  await sidePanel(page).getByRole("combobox", { name: "Expression" }).fill('{ "review": true }');
   await node(page, "Transform 3").click();
-  await inspector(page).getByLabel("Node name").fill("Small order");
-  await inspector(page).getByRole("combobox", { name: "Expression" }).fill('{ "review": false }');
+  await sidePanel(page).getByLabel("Node name").fill("Small order");
+  await sidePanel(page).getByRole("combobox", { name: "Expression" }).fill('{ "review": false }');
   await expect(node(page, "Big order")).toBeVisible();
 
   await expect(problems.getByText("No problems")).toBeVisible();
@@ -156,7 +101,7 @@ test("build a workflow on the canvas, fix a compiler problem, publish and restor
 
   // Change the draft and publish version 2.
   await node(page, "Big order").click();
-  await inspector(page).getByRole("combobox", { name: "Expression" }).fill('{ "review": true, "priority": "high" }');
+  await sidePanel(page).getByRole("combobox", { name: "Expression" }).fill('{ "review": true, "priority": "high" }');
   await expectSaved(page);
   await expect(page.getByText("v1 · unpublished changes")).toBeVisible();
   await publish.click();
@@ -183,7 +128,7 @@ test("build a workflow on the canvas, fix a compiler problem, publish and restor
   await page.reload();
   await expect(page.getByTestId("canvas-ready")).toHaveAttribute("data-ready", "true");
   await node(page, "Big order").click();
-  await expect(inspector(page).getByRole("combobox", { name: "Expression" })).toHaveValue('{ "review": true }');
+  await expect(sidePanel(page).getByRole("combobox", { name: "Expression" })).toHaveValue('{ "review": true }');
   await expect(page.getByText("v2 · unpublished changes")).toBeVisible();
 
   // The same editor at full HD, for the record.
@@ -227,7 +172,7 @@ test("keyboard: add from the palette, copy and paste, undo and redo", async ({ p
   // The side panel connects nodes too.
   await page.getByRole("button", { name: "Add If / else", exact: true }).click();
   await node(page, "Transform").click();
-  await inspector(page).getByRole("combobox", { name: "Connect output to" }).selectOption({ label: "If / else" });
+  await sidePanel(page).getByRole("combobox", { name: "Connect output to" }).selectOption({ label: "If / else" });
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
   await expectSaved(page);
 });
@@ -241,11 +186,11 @@ test("a save from another tab is a conflict this tab can reload", async ({ page,
   await expect(other.getByTestId("canvas-ready")).toHaveAttribute("data-ready", "true");
 
   await node(page, "Start").click();
-  await inspector(page).getByLabel("Node name").fill("Begin");
+  await sidePanel(page).getByLabel("Node name").fill("Begin");
   await expectSaved(page);
 
   await node(other, "Start").click();
-  await inspector(other).getByLabel("Node name").fill("Kick-off");
+  await sidePanel(other).getByLabel("Node name").fill("Kick-off");
   const banner = other.getByRole("alert").filter({ hasText: "changed in another tab" });
   await expect(banner).toBeVisible({ timeout: 15_000 });
   await expect(banner.getByRole("button", { name: "Overwrite" })).toBeVisible();

@@ -1,19 +1,7 @@
-import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
-
-const password = "trellis e2e 2026";
-const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
-
-async function signUp(page: Page, name: string): Promise<string> {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase()));
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
-  return new URL(page.url()).pathname;
-}
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { signUp } from "./support/accounts";
+import { attachScreenshot } from "./support/artifacts";
 
 /** An API key that can write workflows and start runs, created the way a person does it. */
 async function createApiKey(page: Page, workspacePath: string): Promise<string> {
@@ -62,16 +50,6 @@ async function startRun(request: APIRequestContext, key: string, workflowId: str
 /** A node of the run graph by its visible name. */
 const graphNode = (page: Page, name: string) =>
   page.locator(".run-canvas .react-flow__node", { has: page.locator(".wf-node-name", { hasText: new RegExp(`^${name.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")}$`) }) });
-
-async function attachScreenshot(page: Page, testInfo: TestInfo, name: string, copyTo?: string) {
-  const file = testInfo.outputPath(name);
-  await page.screenshot({ path: file, fullPage: false });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-  if (copyTo) {
-    mkdirSync(path.dirname(copyTo), { recursive: true });
-    copyFileSync(file, copyTo);
-  }
-}
 
 test("a run appears live on the runs page, succeeds, and its inspector shows node states and outputs", async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
@@ -131,7 +109,7 @@ test("a run appears live on the runs page, succeeds, and its inspector shows nod
   await expect(page.getByRole("link", { name: "Order totals" })).toHaveAttribute("href", new RegExp(`/workflows/${workflowId}$`));
 
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await attachScreenshot(page, testInfo, "run-inspector.png", path.join(__dirname, "..", "docs", "screenshots", "run-inspector.png"));
+  await attachScreenshot(page, testInfo, "run-inspector.png", { copyTo: path.join(__dirname, "..", "docs", "screenshots", "run-inspector.png") });
   await page.setViewportSize({ width: 1280, height: 800 });
   await attachScreenshot(page, testInfo, "run-inspector-1280.png");
 });

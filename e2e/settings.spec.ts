@@ -1,18 +1,11 @@
 import { createHmac } from "node:crypto";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-
-const password = "trellis e2e 2026";
-const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
+import { expect, test, type Page } from "@playwright/test";
+import { signUp as signUpPerson } from "./support/accounts";
+import { attachScreenshot } from "./support/artifacts";
 
 /** Signs up a fresh user and answers their personal workspace's slug and id. */
-async function signUp(page: Page, name: string): Promise<{ slug: string; workspaceId: string }> {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase()));
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
-  const slug = new URL(page.url()).pathname.split("/")[2] as string;
+async function signUpWithWorkspace(page: Page, name: string): Promise<{ slug: string; workspaceId: string }> {
+  const slug = (await signUpPerson(page, name)).split("/")[2] as string;
   const workspace = await trpc<{ id: string }>(page, "workspace.bySlug", { slug });
   return { slug, workspaceId: workspace.id };
 }
@@ -53,12 +46,6 @@ async function publishedWebhookWorkflow(page: Page, workspaceId: string, name: s
   return imported.workflow.id;
 }
 
-/** A full-page screenshot kept with the test's results and attached to its report. */
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(name);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: "image/png" });
-}
 
 async function openSettings(page: Page, section: string) {
   await page.getByRole("link", { name: "Settings", exact: true }).click();
@@ -66,7 +53,7 @@ async function openSettings(page: Page, section: string) {
 }
 
 test("a secret's value is shown neither after saving nor after a reload; it can be rotated and deleted", async ({ page }, testInfo) => {
-  await signUp(page, "Sam");
+  await signUpWithWorkspace(page, "Sam");
   await openSettings(page, "Secrets");
   await expect(page.getByText("No secrets yet.")).toBeVisible();
 
@@ -82,7 +69,7 @@ test("a secret's value is shown neither after saving nor after a reload; it can 
   await page.reload();
   await expect(page.getByRole("cell", { name: "STRIPE_KEY", exact: true })).toBeVisible();
   expect(await page.content()).not.toContain(value);
-  await shot(page, testInfo, "settings-secrets.png");
+  await attachScreenshot(page, testInfo, "settings-secrets.png", { fullPage: true });
 
   // The same name again is refused, next to the field.
   await page.getByLabel("Name").fill("STRIPE_KEY");
@@ -105,7 +92,7 @@ test("a secret's value is shown neither after saving nor after a reload; it can 
 });
 
 test("a webhook shows its URL, logs a signed delivery and a refused one, and replays the delivery", async ({ page, request }, testInfo) => {
-  const { workspaceId } = await signUp(page, "Wendy");
+  const { workspaceId } = await signUpWithWorkspace(page, "Wendy");
   const workflowName = `Orders ${Date.now()}`;
   await publishedWebhookWorkflow(page, workspaceId, workflowName);
   await openSettings(page, "Webhooks");
@@ -130,7 +117,7 @@ test("a webhook shows its URL, logs a signed delivery and a refused one, and rep
   expect(secret).toMatch(/^[0-9a-f]{64}$/);
   await expect(created.getByText("x-trellis-signature", { exact: true }).first()).toBeVisible();
   await expect(page.getByRole("link", { name: "Shop orders" })).toBeVisible();
-  await shot(page, testInfo, "settings-webhook-created.png");
+  await attachScreenshot(page, testInfo, "settings-webhook-created.png", { fullPage: true });
 
   // A sender signs the raw body with HMAC-SHA256, as the scheme requires.
   const body = JSON.stringify({ order: { id: "ord_42", total: 99.5 } });
@@ -159,7 +146,7 @@ test("a webhook shows its URL, logs a signed delivery and a refused one, and rep
   const headers = log.getByRole("table", { name: "Request headers" });
   await expect(headers.getByRole("row", { name: /x-trellis-signature/ })).toContainText("[redacted]");
   await expect(log.getByRole("group", { name: "Delivery body" })).toContainText("ord_42");
-  await shot(page, testInfo, "settings-webhook-delivery-log.png");
+  await attachScreenshot(page, testInfo, "settings-webhook-delivery-log.png", { fullPage: true });
 
   await log.getByRole("button", { name: "Replay", exact: true }).click();
   await expect(log.getByRole("status").filter({ hasText: /Replayed: the delivery started run [0-9a-f]{8}/ })).toBeVisible();
@@ -178,7 +165,7 @@ test("a webhook shows its URL, logs a signed delivery and a refused one, and rep
 });
 
 test("a schedule lists its next five fire times, refuses a bad pattern, pauses and resumes", async ({ page }, testInfo) => {
-  const { workspaceId } = await signUp(page, "Cole");
+  const { workspaceId } = await signUpWithWorkspace(page, "Cole");
   const workflowName = `Report ${Date.now()}`;
   await publishedWebhookWorkflow(page, workspaceId, workflowName);
   await openSettings(page, "Schedules");
@@ -198,7 +185,7 @@ test("a schedule lists its next five fire times, refuses a bad pattern, pauses a
   await expect(times.getByRole("listitem")).toHaveCount(5);
   // Weekdays at 09:00 in Paris.
   for (const item of await times.getByRole("listitem").all()) await expect(item).toHaveText(/^(Mon|Tue|Wed|Thu|Fri), .*09:00/);
-  await shot(page, testInfo, "settings-schedules.png");
+  await attachScreenshot(page, testInfo, "settings-schedules.png", { fullPage: true });
 
   await page.getByRole("button", { name: "Pause Weekday report" }).click();
   await expect(page.getByText("Paused: no runs are scheduled.")).toBeVisible();
@@ -212,7 +199,7 @@ test("a schedule lists its next five fire times, refuses a bad pattern, pauses a
 });
 
 test("notifications refuse a private address, and retention refuses an out-of-range value", async ({ page }, testInfo) => {
-  await signUp(page, "Nia");
+  await signUpWithWorkspace(page, "Nia");
   await openSettings(page, "Notifications");
   await expect(page.getByText("No subscriptions yet.")).toBeVisible();
   const subscribe = page.getByRole("form", { name: "Subscribe a URL" });
@@ -223,7 +210,7 @@ test("notifications refuse a private address, and retention refuses an out-of-ra
   await subscribe.getByRole("button", { name: "Subscribe" }).click();
   await expect(page.getByLabel("Notification signing secret")).toHaveValue(/^whsec_/);
   await expect(page.getByRole("cell", { name: "https://example.com/hooks/trellis", exact: true })).toBeVisible();
-  await shot(page, testInfo, "settings-notifications.png");
+  await attachScreenshot(page, testInfo, "settings-notifications.png", { fullPage: true });
 
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Retention", exact: true }).click();
   await expect(page.getByText(/kept for 30 days/)).toBeVisible();

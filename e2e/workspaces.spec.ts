@@ -1,20 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { submitSignUp, uniqueEmail } from "./support/accounts";
 
-const password = "trellis e2e 2026";
-const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
-
-async function signUp(page: Page, name: string, email: string, path = "/sign-up") {
-  await page.goto(path);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
 
 test("an admin invites by email, the invitee opens the link signed in and joins", async ({ browser }) => {
   const ownerContext = await browser.newContext();
   const owner = await ownerContext.newPage();
-  await signUp(owner, "Olive", uniqueEmail("olive"));
+  await submitSignUp(owner, "Olive", uniqueEmail("olive"));
   await expect(owner).toHaveURL(/\/w\/[a-z0-9-]+$/);
   const workspaceUrl = owner.url();
 
@@ -36,7 +27,7 @@ test("an admin invites by email, the invitee opens the link signed in and joins"
   await expect(invitee).toHaveURL(/\/sign-in\?callbackUrl=%2Finvite%2F/);
   await invitee.getByRole("link", { name: "Create an account" }).click();
   await expect(invitee).toHaveURL(/\/sign-up\?callbackUrl=%2Finvite%2F/);
-  await signUp(invitee, "Ivan", inviteeEmail, invitee.url());
+  await submitSignUp(invitee, "Ivan", inviteeEmail, invitee.url());
   await expect(invitee).toHaveURL(/\/invite\//);
   await invitee.getByRole("button", { name: "Accept invite" }).click();
   await expect(invitee).toHaveURL(workspaceUrl);
@@ -55,7 +46,7 @@ test("an admin invites by email, the invitee opens the link signed in and joins"
 });
 
 test("an admin creates an API key that is shown once and works against the REST API", async ({ page, request }) => {
-  await signUp(page, "Kay", uniqueEmail("kay"));
+  await submitSignUp(page, "Kay", uniqueEmail("kay"));
   await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
   await page.getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByRole("link", { name: "API keys", exact: true }).click();

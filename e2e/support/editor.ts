@@ -1,25 +1,9 @@
-import { copyFileSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /**
- * What the editor specs do as a person would: sign up, create a workflow,
+ * What the editor specs do as a person would: create a workflow,
  * drag from the palette, draw edges, wait for the draft to be saved.
  */
-
-export const password = "trellis e2e 2026";
-export const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
-
-/** Signs a new person up; answers their workspace's path (`/w/<slug>`). */
-export async function signUp(page: Page, name: string): Promise<string> {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase()));
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
-  return new URL(page.url()).pathname;
-}
 
 export async function createWorkflow(page: Page, name: string) {
   await page.getByRole("link", { name: "Workflows", exact: true }).click();
@@ -69,14 +53,3 @@ export async function expectSaved(page: Page) {
 
 /** The side panel's open tab. */
 export const sidePanel = (page: Page) => page.getByRole("tabpanel");
-
-/** A screenshot attached to the test's report, and optionally copied into the repository (docs/screenshots). */
-export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string, copyTo?: string) {
-  const file = testInfo.outputPath(name);
-  await page.screenshot({ path: file, fullPage: false });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
-  if (copyTo) {
-    mkdirSync(path.dirname(copyTo), { recursive: true });
-    copyFileSync(file, copyTo);
-  }
-}
