@@ -6,7 +6,7 @@ import { apiKeyWithScopes } from "@trellis/api/testing";
 import { queryRows } from "@trellis/db";
 import { WorkflowDefinitionSchema } from "@trellis/engine";
 import { createUser, createWorkspace } from "@trellis/db/testing";
-import { autocannon, ensureBuild, percentile, round, startServer, stop, withBenchDatabase } from "./production-server";
+import { autocannon, ensureBuild, measureHealthFloor, percentile, round, startServer, stop, withBenchDatabase } from "./production-server";
 
 // The REST API's run operations against the production build (`next start`)
 // on the machine's PostgreSQL with the embedded driver (the server executes
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       children.push(child);
       console.log(`next start (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
       const headers = { authorization: `Bearer ${key}` };
+      await measureHealthFloor(base, START_CONNECTIONS);
 
       const list = await measure("list runs", {
         url: `${base}/api/v1/runs?limit=20`,

@@ -78,7 +78,9 @@ export function ensureBuild(): void {
 /** `next start` of the production build on a free port, once it answers /api/health. */
 export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "apps/web", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server: Node refuses --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "apps/web", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
@@ -95,6 +97,19 @@ export async function startServer(env: Record<string, string>): Promise<{ child:
     if (Date.now() > deadline) throw new Error("next start did not answer /api/health within 60 s");
     await sleep(200);
   }
+}
+
+/**
+ * Next.js's own floor in this session: `GET /api/health` (no database, no
+ * auth) per second at `connections`, to read the other phases against on a
+ * machine whose speed varies with its load. Printed, not part of the JSON.
+ */
+export async function measureHealthFloor(base: string, connections: number, seconds = 5): Promise<number> {
+  await autocannon({ url: `${base}/api/health`, connections, duration: 2 });
+  const result = await autocannon({ url: `${base}/api/health`, connections, duration: seconds });
+  const rps = round(Number(result.statusCodeStats["200"]?.count ?? 0) / result.duration);
+  console.log(`health (Next.js floor) c${connections}: ${rps} 200/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+  return rps;
 }
 
 /** SIGTERM (the server hands its runs back), SIGKILL after 15 s. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { queryRows, type DatabaseHandle } from "@trellis/db";
 import { peersWorkload, webhookFixture } from "@trellis/api/testing";
-import { autocannon, ensureBuild, root, round, startServer, stop, withBenchDatabase } from "./production-server";
+import { autocannon, ensureBuild, measureHealthFloor, root, round, startServer, stop, withBenchDatabase } from "./production-server";
 
 // Webhook ingress against the production build (`next start`) on the
 // machine's PostgreSQL with the embedded driver: HMAC-signed deliveries of the
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
       const { child: server, base } = await startServer(serverEnv);
       children.push(server);
       console.log(`next start (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
+      await measureHealthFloor(base, 50);
 
       const acceptedUrl = `${base}/api/hooks/bench-accepted`;
       const acceptedPhases: Record<string, Phase> = {};

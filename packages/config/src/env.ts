@@ -45,6 +45,10 @@ export const envSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_DEV: flag,
+  // Where the Inngest server (a dev server, or a self-hosted one) answers; http://localhost:8288 with INNGEST_DEV, Inngest Cloud otherwise.
+  INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
+  // Inngest Cloud: the environment (branch) the app syncs to, named in dashboard links; "production" when unset.
+  INNGEST_ENV: optionalString,
   UPSTASH_REDIS_REST_URL: optionalString.pipe(z.url().optional()),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
   // JSON overrides of the rate-limit policy table (see packages/api/src/rate-limit/policies.ts).

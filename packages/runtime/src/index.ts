@@ -30,9 +30,10 @@ export {
 export { dismissDeadLetteredRun, listDeadLetteredRuns, replayDeadLetteredRun, type DeadLetterPage } from "./lifecycle/dead-letters";
 
 export { fireDueSchedules, scheduleRunKey, scheduledInput, type ScheduleTickResult } from "./scheduler/scheduler";
-export { deleteExpiredRuns } from "./retention/retention";
+export { deleteExpiredDeliveries, deleteExpiredRuns, type RetentionBatchOptions } from "./retention/retention";
 
 export { closeRunEventBus, getRunEventBus, RunEventBus, watchRunEvents, type RunEventFilter, type RunEventListener } from "./bus/run-event-bus";
+export { acquireNotificationListener, type NotificationListener } from "./bus/notification-listener";
 export type { RunEventNotice } from "./bus/channels";
 
 export { sqlForDatabase, sqlForHandle, toSql, type Db, type Sql, type Statement } from "./sql/sql-client";

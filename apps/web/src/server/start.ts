@@ -1,6 +1,6 @@
 import { ConfigError, env } from "@trellis/config";
 import { logger } from "@trellis/config/logger";
-import { resolvePolicies, resolveWorkspaceSecrets, startNotificationDelivery } from "@trellis/api";
+import { resolvePolicies, resolveWorkspaceSecrets, startApiKeyCache, startNotificationDelivery } from "@trellis/api";
 import { authSecret } from "@trellis/auth";
 import { closeAppDatabase, getAppDatabase } from "@trellis/db";
 import { closeRunEventBus, getInngestDriver, selectedDriver, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
@@ -42,6 +42,8 @@ export async function startServer() {
     runtime = await startEmbeddedRuntime({ resolveContext });
   }
   const notifications = await startNotificationDelivery({ handle, allowedHosts: config.TRELLIS_ALLOWED_HOSTS });
+  // REST requests authenticate from memory; revocations reach it through LISTEN/NOTIFY.
+  const apiKeyCache = await startApiKeyCache(handle);
 
   // Let steps in flight finish and hand unfinished runs back, let deliveries in flight end, then close the
   // run event bus's LISTEN connection before the database it listens on.
@@ -50,6 +52,7 @@ export async function startServer() {
       try {
         await runtime?.stop();
         await notifications.stop();
+        await apiKeyCache.stop();
         await closeRunEventBus(handle);
         await closeAppDatabase();
       } catch (error) {

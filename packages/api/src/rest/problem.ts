@@ -31,6 +31,8 @@ export function problemCatalog(): { slug: string; status: number; title: string 
   return [
     ...fromCodes,
     { slug: "precondition-required", status: 428, title: "Precondition required" },
+    // Webhook ingress: the request's method is not the one the workflow's webhook trigger listens on.
+    { slug: "method-not-allowed", status: 405, title: "Method not allowed" },
     // Result-mode webhook answers: the delivery was accepted, its run did not succeed.
     { slug: "run-failed", status: 500, title: "Run failed" },
     { slug: "run-cancelled", status: 409, title: "Run cancelled" },

@@ -15,6 +15,7 @@ import {
   pauseRun,
   previewRetryFromNode,
   PRIORITY_RANGE,
+  readRunEvents,
   replayDeadLetteredRun,
   resumeRun,
   retryFromNode,
@@ -26,6 +27,7 @@ import {
   type RunRecord,
   type StartRunItem,
 } from "@trellis/runtime";
+import { inngestRunUrl } from "./inngest-dashboard";
 import { assertReachable, notificationUrlSchema } from "./notifications";
 import { cursorSchema, decodeCursor, limitSchema, toPage, type Page } from "./pagination";
 import type { DataScope } from "./scope";
@@ -133,12 +135,16 @@ const runErrorSchema = z
   })
   .meta({ description: "Why the run failed, and at which node" });
 
+export const runDriverValues = ["embedded", "inngest"] as const;
+export type RunDriver = (typeof runDriverValues)[number];
+
 const runFields = {
   id: z.uuid(),
   workflowId: z.uuid(),
   versionId: z.uuid(),
   status: z.enum(runStatusValues),
   triggerKind: z.enum(triggerKindValues),
+  driver: z.enum(runDriverValues).meta({ description: "What executed the run: the embedded driver (Postgres journal) or Inngest" }),
   error: runErrorSchema.nullable(),
   priority: z.number().int(),
   idempotencyKey: z.string().nullable(),
@@ -182,6 +188,10 @@ export const pendingApprovalSchema = z.object({
 export const runDetailSchema = runSchema.extend({
   workflowName: z.string(),
   callbackUrl: z.string().nullable(),
+  inngestUrl: z
+    .url()
+    .nullable()
+    .meta({ description: "The run in the Inngest dashboard (or, before Inngest started it, the workflow-run function's runs); null for the embedded driver" }),
   steps: z.array(runStepSchema).meta({ description: "The journal, in the order steps started" }),
   pendingApprovals: z.array(pendingApprovalSchema),
 });
@@ -199,6 +209,28 @@ export const retryPreviewSchema = z.object({
     .array(z.object({ nodeId: z.string(), stepIds: z.array(z.string()) }))
     .meta({ description: "Upstream nodes whose journaled outputs the new run reuses" }),
   differingNodes: z.array(z.string()).meta({ description: "Upstream nodes changed in the chosen version; the retry is refused unless empty" }),
+});
+export const runEventsQuery = z.object({
+  afterId: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: "Only entries after this one: the `nextAfterId` of the previous page (from the start without it)" }),
+  limit: z.number().int().min(1).max(500).default(100).meta({ description: "Entries per page (1-500)" }),
+});
+export const runEventsInput = runEventsQuery.extend({ runId: runIdSchema });
+export const runEventSchema = z.object({
+  id: z.number().int().meta({ description: "Increases along the timeline; what `afterId` names" }),
+  type: z.string().meta({ description: "`run.started`, `node.completed`, `run.succeeded`…" }),
+  nodeId: z.string().nullable(),
+  stepId: z.string().nullable(),
+  data: jsonValue.nullable(),
+  createdAt: z.date(),
+});
+export const runEventPageSchema = z.object({
+  items: z.array(runEventSchema).meta({ description: "The entries, oldest first" }),
+  nextAfterId: z.number().int().nullable().meta({ description: "Pass as `afterId` for the next page; null on the last page (so far: a run in progress adds entries)" }),
 });
 export const sentEventSchema = z.object({ runIds: z.array(z.uuid()).meta({ description: "The waiting runs the event resumed" }) });
 export const deadLetterPageSchema = z.object({ items: z.array(runSchema), nextCursor: z.string().nullable() });
@@ -218,6 +250,7 @@ export function toRunView(run: RunRecord): RunView {
     versionId: run.versionId,
     status: run.status,
     triggerKind: run.triggerKind,
+    driver: asDriver(run.driver),
     input: run.input,
     output: run.output,
     error: run.error,
@@ -238,6 +271,11 @@ export function toRunView(run: RunRecord): RunView {
   };
 }
 
+/** The `runs.driver` column is text; anything but Inngest ran on the embedded driver. */
+function asDriver(driver: string): RunDriver {
+  return driver === "inngest" ? "inngest" : "embedded";
+}
+
 const started = ({ run, created }: CreatedRun): StartedRun => ({ run: toRunView(run), created });
 
 const summaryColumns = {
@@ -249,6 +287,7 @@ const summaryColumns = {
   versionId: runs.versionId,
   status: runs.status,
   triggerKind: runs.triggerKind,
+  driver: runs.driver,
   error: runs.error,
   priority: runs.priority,
   idempotencyKey: runs.idempotencyKey,
@@ -266,9 +305,9 @@ const summaryColumns = {
   finishedAt: runs.finishedAt,
 };
 
-/** A row selected with `summaryColumns` (jsonb columns come back typed loosely). */
-function toSummary<R extends Omit<RunSummary, "error"> & { error: unknown }>(row: R): RunSummary {
-  return { ...row, error: (row.error ?? null) as RunSummary["error"] };
+/** A row selected with `summaryColumns` (jsonb and text columns come back typed loosely). */
+function toSummary<R extends Omit<RunSummary, "error" | "driver"> & { error: unknown; driver: string }>(row: R): RunSummary {
+  return { ...row, driver: asDriver(row.driver), error: (row.error ?? null) as RunSummary["error"] };
 }
 
 // ---------------------------------------------------------------------------
@@ -307,7 +346,7 @@ const MAY_WAIT_FOR_APPROVAL: readonly RunStatus[] = ["running", "waiting", "paus
 export async function getRunDetailOrThrow(scope: DataScope, input: z.infer<typeof runIdInput>): Promise<RunDetail> {
   const [[row], stepRows] = await Promise.all([
     scope.db
-      .select({ ...summaryColumns, input: runs.input, output: runs.output, callbackUrl: runs.callbackUrl })
+      .select({ ...summaryColumns, input: runs.input, output: runs.output, callbackUrl: runs.callbackUrl, externalRunId: runs.externalRunId })
       .from(runs)
       .where(and(eq(runs.id, input.runId), eq(runs.workspaceId, scope.workspaceId)))
       .limit(1),
@@ -331,14 +370,25 @@ export async function getRunDetailOrThrow(scope: DataScope, input: z.infer<typeo
   const pendingApprovals = MAY_WAIT_FOR_APPROVAL.includes(row.status)
     ? await listPendingApprovals(runtimeDb(scope), { workspaceId: scope.workspaceId, runId: input.runId })
     : [];
+  const { externalRunId, ...summary } = row;
   return {
-    ...toSummary(row),
+    ...toSummary(summary),
     input: (row.input ?? null) as RunView["input"],
     output: (row.output ?? null) as RunView["output"],
     callbackUrl: row.callbackUrl,
+    inngestUrl: inngestRunUrl({ driver: row.driver, externalRunId, startedAt: row.startedAt }),
     steps: stepRows.map((step) => ({ ...step, output: (step.output ?? null) as RunView["output"], error: (step.error ?? null) as RunView["output"] })),
     pendingApprovals,
   };
+}
+
+/** A page of a run's timeline, oldest first, after `afterId`; NOT_FOUND for another workspace's run. */
+export async function listRunEvents(scope: DataScope, input: z.infer<typeof runEventsInput>): Promise<z.output<typeof runEventPageSchema>> {
+  const target = ref(scope, input.runId);
+  await getRunOrThrow(runtimeDb(scope), target);
+  const rows = await readRunEvents(runtimeDb(scope), { ...target, afterId: input.afterId, limit: input.limit + 1 });
+  const items = rows.slice(0, input.limit).map(({ id, type, nodeId, stepId, data, createdAt }) => ({ id, type, nodeId, stepId, data: (data ?? null) as RunView["output"], createdAt }));
+  return { items, nextAfterId: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
 /** The current summaries of some runs of the workspace (what a live list refreshes). */

@@ -7,6 +7,7 @@ import { answerModeValues, deliveryVerdictValues } from "@trellis/db/schema";
 import type { Json } from "@trellis/engine";
 import { toSql } from "@trellis/runtime";
 import { acceptDelivery } from "../webhooks/delivery-store";
+import { isBodyless, WEBHOOK_METHODS, webhookMethodOf, type WebhookMethod } from "../webhooks/methods";
 import { isJsonMediaType, mediaTypeOf } from "../webhooks/request-parts";
 import { encryptWebhookSecret, generateWebhookSecret, webhookSecretProblem } from "../webhooks/secrets";
 import { DEFAULT_HMAC_HEADER, signatureSchemes, type SignatureScheme } from "../webhooks/signatures";
@@ -104,7 +105,10 @@ export const webhookSchema = z.object({
   workflowId: z.uuid(),
   name: z.string(),
   slug: z.string(),
-  path: z.string().meta({ description: "Where senders POST: /api/hooks/<slug>" }),
+  path: z.string().meta({ description: "Where senders send deliveries: /api/hooks/<slug>" }),
+  method: z
+    .enum(WEBHOOK_METHODS)
+    .meta({ description: "The HTTP method the workflow's published webhook trigger listens on (POST unless it says otherwise); others answer 405" }),
   signatureScheme: z.enum(signatureSchemes),
   signatureHeader: z.string().nullable(),
   allowedContentTypes: z.array(z.string()),
@@ -149,10 +153,15 @@ const viewColumns = {
   createdBy: webhooks.createdBy,
   createdAt: webhooks.createdAt,
   updatedAt: webhooks.updatedAt,
+  // What ingress answers to: the method of the webhook trigger in the workflow's latest published version. The
+  // column is qualified by hand: Drizzle leaves it bare in INSERT/UPDATE … RETURNING, where it would bind to v.workflow_id.
+  triggerMethod: sql<string | null>`(SELECT n->'config'->>'method' FROM ${workflows} w
+    JOIN ${schema.workflowVersions} v ON v.id = w.latest_version_id CROSS JOIN LATERAL jsonb_array_elements(v.definition->'nodes') n
+    WHERE w.id = "webhooks"."workflow_id" AND n->>'type' = 'trigger.webhook' LIMIT 1)`,
 };
-type WebhookRow = Omit<WebhookView, "path">;
+type WebhookRow = Omit<WebhookView, "path" | "method"> & { triggerMethod: string | null };
 
-const toView = (row: WebhookRow): WebhookView => ({ ...row, path: webhookPath(row.slug) });
+const toView = ({ triggerMethod, ...row }: WebhookRow): WebhookView => ({ ...row, path: webhookPath(row.slug), method: webhookMethodOf(triggerMethod) satisfies WebhookMethod });
 
 async function assertWorkflowVisible(db: Database, workspaceId: string, workflowId: string): Promise<void> {
   const [row] = await db.select({ id: workflows.id }).from(workflows).where(liveWorkflow(workspaceId, workflowId)).limit(1);
@@ -374,14 +383,24 @@ export async function replayWebhookDelivery(scope: DataScope, input: z.infer<typ
     .where(ofWorkspace(scope.workspaceId, input.webhookId))
     .limit(1);
   if (!webhook) throw notFound("Webhook");
+  // The log keeps no method: the original run's input says which one the delivery came with (POST when that run is gone).
+  const [originalRun] = original.runId
+    ? await scope.db
+        .select({ method: sql<string | null>`${schema.runs.input}->>'method'` })
+        .from(schema.runs)
+        .where(and(eq(schema.runs.id, original.runId), eq(schema.runs.workspaceId, scope.workspaceId)))
+        .limit(1)
+    : [];
+  const method = webhookMethodOf(originalRun?.method);
   const mediaType = mediaTypeOf(original.contentType);
   let body: Json = original.body;
-  if (isJsonMediaType(mediaType)) body = original.body.trim() === "" ? null : (JSON.parse(original.body) as Json);
+  if (isBodyless(method)) body = null;
+  else if (isJsonMediaType(mediaType)) body = original.body.trim() === "" ? null : (JSON.parse(original.body) as Json);
   const replayed = await acceptDelivery(toSql(scope.db), {
     webhook: { id: input.webhookId, workspaceId: scope.workspaceId, workflowId: webhook.workflowId },
     parts: { contentType: original.contentType, headers: original.headers, query: original.query },
     body: original.body,
-    runInput: { method: "POST", headers: original.headers, query: original.query, body },
+    runInput: { method, headers: original.headers, query: original.query, body },
     dedupeKey: null,
     dedupeWindowSeconds: 0,
     triggerKind: "replay",

@@ -25,6 +25,8 @@ interface WebhookRef {
   id: string;
   workspaceId: string;
   workflowId: string;
+  /** The workflow's latest version when the caller just read it with the webhook (spares a lookup); else it is looked up. */
+  latest?: { versionId: string; concurrencyLimit: number | null } | null;
 }
 
 const insertDelivery = statement(
@@ -98,6 +100,7 @@ export function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDe
       workflowId: webhook.workflowId,
       triggerKind: input.triggerKind ?? "webhook",
       input: input.runInput,
+      latest: webhook.latest ?? undefined,
     });
     const [logged] = await tx.query<{ id: string }>(insertDelivery, row("accepted", run.id, input.dedupeKey));
     const id = (logged as { id: string }).id;

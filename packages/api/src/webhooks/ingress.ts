@@ -11,6 +11,7 @@ import { requestIdFrom } from "../rest/request-id";
 import { acceptDelivery, recordAnswerStatus, recordRejection, statement, type AcceptedDelivery, type DeliveryParts } from "./delivery-store";
 import { contentTypeAllowed, isJsonMediaType, mediaTypeOf, redactHeaders, redactQuery, storable } from "./request-parts";
 import { waitForRunOutcome, type RunOutcome } from "./run-outcome";
+import { isBodyless, methodNotAllowed, webhookMethodOf, type WebhookMethod } from "./methods";
 import { decryptWebhookSecret } from "./secrets";
 import { verifySignature, type SignatureScheme } from "./signatures";
 
@@ -31,6 +32,10 @@ interface IngressWebhook {
   dedupeWindowSeconds: number;
   maxBodyBytes: number;
   rateLimit: { limit: number; windowSeconds: number } | undefined;
+  /** The target workflow's latest version as read with it (null: none published): starting the run need not read it again. */
+  latest: { versionId: string; concurrencyLimit: number | null } | null;
+  /** The method the published version's webhook trigger listens on. */
+  method: WebhookMethod;
 }
 
 interface WebhookRow {
@@ -49,13 +54,18 @@ interface WebhookRow {
   max_body_bytes: number;
   rate_limit: number | null;
   rate_limit_window_seconds: number | null;
+  latest_version_id: string | null;
+  concurrency_limit: number | null;
+  trigger_method: string | null;
 }
 
 const selectWebhook = statement(
   "webhook_by_slug",
   `SELECT h.id, h.workspace_id, h.workflow_id, h.signature_scheme, h.signature_header, h.secret_ciphertext, h.previous_secret_ciphertext,
      h.previous_secret_expires_at > now() AS previous_valid, h.allowed_content_types, h.answer_mode, h.result_timeout_ms,
-     h.dedupe_window_seconds, h.max_body_bytes, h.rate_limit, h.rate_limit_window_seconds
+     h.dedupe_window_seconds, h.max_body_bytes, h.rate_limit, h.rate_limit_window_seconds, w.latest_version_id, w.concurrency_limit,
+     (SELECT n->'config'->>'method' FROM workflow_versions v CROSS JOIN LATERAL jsonb_array_elements(v.definition->'nodes') n
+       WHERE v.id = w.latest_version_id AND n->>'type' = 'trigger.webhook' LIMIT 1) AS trigger_method
    FROM webhooks h JOIN workflows w ON w.id = h.workflow_id AND w.deleted_at IS NULL
    WHERE h.slug = $1 AND h.active`,
 );
@@ -85,6 +95,8 @@ async function findWebhook(sql: Sql, slug: string): Promise<IngressWebhook | nul
     dedupeWindowSeconds: Number(row.dedupe_window_seconds),
     maxBodyBytes: Number(row.max_body_bytes),
     rateLimit: row.rate_limit === null ? undefined : { limit: Number(row.rate_limit), windowSeconds: Number(row.rate_limit_window_seconds ?? DEFAULT_RATE_WINDOW_S) },
+    latest: row.latest_version_id ? { versionId: row.latest_version_id, concurrencyLimit: row.concurrency_limit === null ? null : Number(row.concurrency_limit) } : null,
+    method: webhookMethodOf(row.trigger_method),
   };
 }
 
@@ -141,7 +153,9 @@ function outcomeError(outcome: RunOutcome): HttpProblem | null {
 }
 
 /**
- * `POST /api/hooks/<slug>`: unknown or inactive slug → 404; rate limit → 429;
+ * `POST /api/hooks/<slug>` (or the method the webhook trigger listens on:
+ * another one → 405 with `Allow`; a GET or DELETE has no body to read or
+ * check the content type of): unknown or inactive slug → 404; rate limit → 429;
  * content type → 415; body over the limit → 413 (the stream is cut there);
  * signature → 401; a duplicate inside the dedupe window answers with the
  * first delivery's run; otherwise the delivery and its run are stored in one
@@ -160,6 +174,11 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
     const sql = sqlForHandle(handle);
     const webhook = await findWebhook(sql, slug);
     if (!webhook) throw notFound("Webhook");
+    if (request.method !== webhook.method) {
+      headers.allow = webhook.method;
+      throw methodNotAllowed(request.method, webhook.method);
+    }
+    const bodyless = isBodyless(webhook.method);
 
     const verdict = await limit("webhookIngress", webhook.id, webhook.rateLimit);
     Object.assign(headers, rateLimitHeaders(verdict));
@@ -172,14 +191,14 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
       query: redactQuery(url.searchParams),
     };
     refusal = { sql, webhook, parts };
-    if (!contentTypeAllowed(mediaType, webhook.allowedContentTypes)) {
+    if (!bodyless && !contentTypeAllowed(mediaType, webhook.allowedContentTypes)) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", `This webhook accepts ${webhook.allowedContentTypes.join(", ")}; the request is ${mediaType ?? "without a Content-Type"}`);
     }
     const declared = Number(request.headers.get("content-length") ?? "NaN");
     if (Number.isFinite(declared) && declared > webhook.maxBodyBytes) {
       throw new AppError("PAYLOAD_TOO_LARGE", `The body is larger than this webhook's ${webhook.maxBodyBytes}-byte limit`);
     }
-    const rawBody = await readBytesLimited(request, webhook.maxBodyBytes);
+    const rawBody = bodyless ? Buffer.alloc(0) : await readBytesLimited(request, webhook.maxBodyBytes);
 
     const signature = verifySignature({
       scheme: webhook.scheme,
@@ -191,7 +210,7 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
     if (!signature.ok) throw new AppError("UNAUTHORIZED", signature.message);
 
     const text = rawBody.toString("utf8");
-    const runInput: Json = { method: "POST", headers: parts.headers, query: parts.query, body: bodyForRun(mediaType, text) };
+    const runInput: Json = { method: webhook.method, headers: parts.headers, query: parts.query, body: bodyless ? null : bodyForRun(mediaType, text) };
     if (!storable(runInput) || !storable(text)) {
       throw new AppError("BAD_REQUEST", "The request contains a NUL character or an unpaired surrogate, which cannot be stored");
     }
@@ -201,7 +220,8 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
       parts,
       body: text,
       runInput,
-      dedupeKey: webhook.dedupeWindowSeconds > 0 ? dedupeKeyOf(webhook.scheme, signature.deliveryId, rawBody) : null,
+      // Without a body, what tells deliveries apart is their query string.
+      dedupeKey: webhook.dedupeWindowSeconds > 0 ? dedupeKeyOf(webhook.scheme, signature.deliveryId, bodyless ? Buffer.from(url.search) : rawBody) : null,
       dedupeWindowSeconds: webhook.dedupeWindowSeconds,
     });
     // From here the delivery is stored: nothing below may turn it into a refusal.

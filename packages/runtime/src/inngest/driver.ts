@@ -32,7 +32,7 @@ export { selectedDriver } from "./selection";
  * cloud mode, which needs `INNGEST_SIGNING_KEY` to serve requests.
  */
 export function createInngestClient(
-  config: Pick<Env, "INNGEST_EVENT_KEY" | "INNGEST_SIGNING_KEY" | "INNGEST_DEV"> = env(),
+  config: Pick<Env, "INNGEST_EVENT_KEY" | "INNGEST_SIGNING_KEY" | "INNGEST_DEV"> & Partial<Pick<Env, "INNGEST_BASE_URL" | "INNGEST_ENV">> = env(),
   logger: Logger = appLogger().child({ component: "inngest" }),
 ): Inngest {
   return new Inngest({
@@ -40,6 +40,8 @@ export function createInngestClient(
     eventKey: config.INNGEST_EVENT_KEY,
     signingKey: config.INNGEST_SIGNING_KEY,
     isDev: config.INNGEST_DEV,
+    baseUrl: config.INNGEST_BASE_URL,
+    env: config.INNGEST_ENV,
     logger,
   });
 }

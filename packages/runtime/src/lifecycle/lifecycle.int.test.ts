@@ -76,6 +76,13 @@ function suite(ctx: DriverSuiteContext) {
     expect(["queued", "running"]).toContain(pinned.run.status);
     expect((await finished(pinned.run.id)).output).toEqual({ s: { name: "Ada" } });
 
+    // A caller that has just read the latest version (webhook ingress) passes it; the input is still validated against it.
+    const hinted = await startRun(db(), { workspaceId, workflowId, input: { name: "Grace" }, latest: { versionId, concurrencyLimit: null } });
+    expect(hinted.run.versionId).toBe(versionId);
+    await expect(startRun(db(), { workspaceId, workflowId, input: {}, latest: { versionId, concurrencyLimit: null } })).rejects.toMatchObject({
+      code: "UNPROCESSABLE_CONTENT",
+    });
+
     const batch = await startRuns(db(), { workspaceId, workflowId, items: [{ input: { a: 1 } }, { input: { a: 2 }, priority: 1 }] });
     expect(batch.map((c) => [c.created, c.run.input])).toEqual([
       [true, { a: 1 }],

@@ -34,6 +34,12 @@ export interface StartRunInput extends StartRunItem {
   driver?: string;
   /** The plan cache to validate with (tests with custom node types pass theirs). */
   planCache?: PlanCache;
+  /**
+   * The workflow's latest version and concurrency limit as the caller has just
+   * read them with the live workflow (webhook ingress does): spares looking
+   * them up again. Ignored when `versionId` names a version.
+   */
+  latest?: { versionId: string; concurrencyLimit: number | null };
 }
 
 export interface StartRunsInput extends Omit<StartRunInput, keyof StartRunItem> {
@@ -65,9 +71,18 @@ export async function versionToRun(
     if (options.versionId) throw notFound("Workflow version");
     throw new AppError("CONFLICT", "The workflow has no published version: publish it before running it");
   }
+  return compiledVersion(sql, row.version_id, row.concurrency_limit, options.planCache);
+}
+
+async function compiledVersion(
+  sql: Sql,
+  versionId: string,
+  concurrencyLimit: number | null,
+  planCache: PlanCache | undefined,
+): Promise<CompiledVersion & { concurrencyLimit: number | null }> {
   try {
-    const compiled = await (options.planCache ?? sharedPlanCache()).get(sql, row.version_id);
-    return { ...compiled, concurrencyLimit: row.concurrency_limit };
+    const compiled = await (planCache ?? sharedPlanCache()).get(sql, versionId);
+    return { ...compiled, concurrencyLimit };
   } catch (error) {
     if (error instanceof VersionCompileError) {
       throw new AppError("UNPROCESSABLE_CONTENT", "This workflow version no longer compiles; publish a corrected version", { cause: error });
@@ -101,7 +116,10 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
   if (input.items.length === 0) return [];
   if (input.items.length > MAX_BATCH_RUNS) throw badRequest(`Start at most ${MAX_BATCH_RUNS} runs at once`);
   const sql = toSql(db);
-  const compiled = await versionToRun(sql, input);
+  const compiled =
+    input.latest && input.versionId === undefined
+      ? await compiledVersion(sql, input.latest.versionId, input.latest.concurrencyLimit, input.planCache)
+      : await versionToRun(sql, input);
   input.items.forEach((item, i) => checkItem(item, compiled, input.items.length === 1 ? null : i));
   // An idle worker of this process takes a single new run at once: created claimed, no claim round trip.
   // Not for workflows with a concurrency limit, whose room only the claim's locked count may decide.

@@ -4,7 +4,7 @@ import { writeJournal } from "../records/journal";
 import { createRun } from "../records/runs";
 import { sqlForHandle, statement } from "../sql/sql-client";
 import { chain, createWorkflow } from "../testing/workflows";
-import { deleteExpiredRuns } from "./retention";
+import { deleteExpiredDeliveries, deleteExpiredRuns } from "./retention";
 
 const age = statement(
   "test_age_run",
@@ -50,4 +50,81 @@ function suite(ctx: DriverSuiteContext) {
   });
 }
 
+const insertWebhook = statement(
+  "test_insert_webhook",
+  `INSERT INTO webhooks (workspace_id, workflow_id, slug, signature_scheme, dedupe_window_seconds)
+   VALUES ($1, $2, 'retention-' || substr(md5(random()::text), 1, 12), 'none', $3) RETURNING id`,
+);
+const insertWebhookDelivery = statement(
+  "test_insert_webhook_delivery",
+  `INSERT INTO webhook_deliveries (workspace_id, webhook_id, verdict, status_code, headers, body, received_at)
+   VALUES ($1, $2, 'accepted', 202, '{}'::jsonb, '{}', now() - make_interval(days => $3)) RETURNING id`,
+);
+const insertNotification = statement(
+  "test_insert_notification_delivery",
+  `INSERT INTO notification_deliveries (workspace_id, run_id, event, url, payload, status, created_at)
+   VALUES ($1, gen_random_uuid(), 'run.succeeded', 'https://example.com/hook', '{}'::jsonb, $2::notification_status, now() - make_interval(days => $3)) RETURNING id`,
+);
+const remaining = statement(
+  "test_remaining_deliveries",
+  `SELECT id FROM webhook_deliveries WHERE id = ANY($1::uuid[]) UNION ALL SELECT id FROM notification_deliveries WHERE id = ANY($1::uuid[])`,
+);
+
+function deliverySuite(ctx: DriverSuiteContext) {
+  it("deletes webhook and notification deliveries past their workspace's retention, keeping pending notifications and deduplication windows", async () => {
+    const sql = sqlForHandle(ctx.handle());
+    const user = await createUser(ctx.db());
+    const monthly = await createWorkspace(ctx.db(), user.id, { runRetentionDays: 30 });
+    const daily = await createWorkspace(ctx.db(), user.id, { runRetentionDays: 1 });
+    const webhook = async (workspaceId: string, dedupeWindowSeconds: number) => {
+      const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "noop" }));
+      const [row] = await sql.query<{ id: string }>(insertWebhook, [workspaceId, workflowId, dedupeWindowSeconds]);
+      return row!.id;
+    };
+    const delivery = async (workspaceId: string, webhookId: string, days: number) => (await sql.query<{ id: string }>(insertWebhookDelivery, [workspaceId, webhookId, days]))[0]!.id;
+    const notification = async (workspaceId: string, status: string, days: number) => (await sql.query<{ id: string }>(insertNotification, [workspaceId, status, days]))[0]!.id;
+
+    const monthlyHook = await webhook(monthly.id, 86_400);
+    const weekLongDedupe = await webhook(daily.id, 7 * 86_400);
+    const noDedupe = await webhook(daily.id, 0);
+    const expired = [
+      await delivery(monthly.id, monthlyHook, 40),
+      await delivery(monthly.id, monthlyHook, 31),
+      await delivery(daily.id, weekLongDedupe, 8),
+      await delivery(daily.id, noDedupe, 2),
+      await notification(monthly.id, "delivered", 40),
+      await notification(monthly.id, "failed", 35),
+      await notification(daily.id, "delivered", 2),
+    ];
+    const kept = [
+      await delivery(monthly.id, monthlyHook, 10),
+      // Past the workspace's one day, but still what answers a duplicate within the webhook's seven days.
+      await delivery(daily.id, weekLongDedupe, 3),
+      await delivery(daily.id, noDedupe, 0),
+      // Still owed to its receiver, however old.
+      await notification(monthly.id, "pending", 90),
+      await notification(daily.id, "pending", 5),
+      await notification(monthly.id, "delivered", 10),
+      await notification(daily.id, "failed", 0),
+    ];
+
+    // A small batch size makes each table's pass go round more than once.
+    expect(await deleteExpiredDeliveries(ctx.handle(), { batchSize: 2 })).toEqual({ webhookDeliveries: 4, notificationDeliveries: 3 });
+    const left = new Set((await sql.query<{ id: string }>(remaining, [[...expired, ...kept]])).map((row) => row.id));
+    expect(expired.filter((id) => left.has(id))).toEqual([]);
+    expect(kept.filter((id) => !left.has(id))).toEqual([]);
+    expect(await deleteExpiredDeliveries(ctx.handle())).toEqual({ webhookDeliveries: 0, notificationDeliveries: 0 });
+  });
+
+  it("stops after its batches, leaving the rest for the next pass", async () => {
+    const sql = sqlForHandle(ctx.handle());
+    const user = await createUser(ctx.db());
+    const workspace = await createWorkspace(ctx.db(), user.id, { runRetentionDays: 1 });
+    for (let i = 0; i < 5; i++) await sql.query(insertNotification, [workspace.id, "delivered", 3]);
+    expect((await deleteExpiredDeliveries(ctx.handle(), { batchSize: 2, maxBatches: 2 })).notificationDeliveries).toBe(4);
+    expect((await deleteExpiredDeliveries(ctx.handle(), { batchSize: 2, maxBatches: 2 })).notificationDeliveries).toBe(1);
+  });
+}
+
 describeEachDriver("run retention", suite, { drivers: ["pglite", "pg"] });
+describeEachDriver("delivery retention", deliverySuite, { drivers: ["pglite", "pg"] });

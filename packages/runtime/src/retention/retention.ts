@@ -1,5 +1,5 @@
 import type { Logger } from "@trellis/config/logger";
-import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
+import { statement, toSql, type Db, type Sql, type Statement } from "../sql/sql-client";
 
 /**
  * Deletes a batch of finished runs older than their workspace's retention
@@ -17,20 +17,76 @@ const deleteExpired = statement(
    DELETE FROM runs WHERE id IN (SELECT id FROM expired) RETURNING id`,
 );
 
-/** Deletes expired runs in batches (bounded, so one pass never holds the database for long); returns how many. */
-export async function deleteExpiredRuns(db: Db, options: { batchSize?: number; maxBatches?: number } = {}): Promise<number> {
-  const sql = toSql(db);
+/**
+ * Deletes a batch of webhook deliveries (the delivery log) received longer ago
+ * than their workspace's retention. A delivery inside its webhook's dedupe
+ * window stays whatever the retention says: it is what answers a duplicate
+ * with the first delivery's run.
+ */
+const deleteExpiredWebhookDeliveries = statement(
+  "delete_expired_webhook_deliveries",
+  `WITH expired AS (
+     SELECT d.id FROM webhook_deliveries d
+       JOIN workspaces w ON w.id = d.workspace_id
+       JOIN webhooks h ON h.id = d.webhook_id
+     WHERE d.received_at < now() - greatest(make_interval(days => w.run_retention_days), make_interval(secs => h.dedupe_window_seconds))
+     LIMIT $1
+   )
+   DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM expired) RETURNING id`,
+);
+
+/**
+ * Deletes a batch of outbound notification deliveries created longer ago than
+ * their workspace's retention, once settled (delivered or failed for good): a
+ * pending one is still owed to its receiver, however old.
+ */
+const deleteExpiredNotificationDeliveries = statement(
+  "delete_expired_notification_deliveries",
+  `WITH expired AS (
+     SELECT n.id FROM notification_deliveries n JOIN workspaces w ON w.id = n.workspace_id
+     WHERE n.status <> 'pending'
+       AND n.created_at < now() - make_interval(days => w.run_retention_days)
+     LIMIT $1
+   )
+   DELETE FROM notification_deliveries WHERE id IN (SELECT id FROM expired) RETURNING id`,
+);
+
+/** How big and how many batches one pass deletes at most. */
+export interface RetentionBatchOptions {
+  batchSize?: number;
+  maxBatches?: number;
+}
+
+/** Runs a batch delete until a batch comes back short or the pass's batches are used up; returns how many rows went. */
+async function deleteInBatches(sql: Sql, batchDelete: Statement, options: RetentionBatchOptions): Promise<number> {
   const batchSize = options.batchSize ?? 500;
   let deleted = 0;
   for (let batch = 0; batch < (options.maxBatches ?? 20); batch++) {
-    const rows = await sql.query<{ id: string }>(deleteExpired, [batchSize]);
+    const rows = await sql.query<{ id: string }>(batchDelete, [batchSize]);
     deleted += rows.length;
     if (rows.length < batchSize) break;
   }
   return deleted;
 }
 
-/** Runs `deleteExpiredRuns` periodically (first pass shortly after start). */
+/** Deletes expired runs in batches (bounded, so one pass never holds the database for long); returns how many. */
+export async function deleteExpiredRuns(db: Db, options: RetentionBatchOptions = {}): Promise<number> {
+  return deleteInBatches(toSql(db), deleteExpired, options);
+}
+
+/** Deletes expired webhook and notification deliveries, in bounded batches like the runs; returns how many of each. */
+export async function deleteExpiredDeliveries(
+  db: Db,
+  options: RetentionBatchOptions = {},
+): Promise<{ webhookDeliveries: number; notificationDeliveries: number }> {
+  const sql = toSql(db);
+  return {
+    webhookDeliveries: await deleteInBatches(sql, deleteExpiredWebhookDeliveries, options),
+    notificationDeliveries: await deleteInBatches(sql, deleteExpiredNotificationDeliveries, options),
+  };
+}
+
+/** Runs `deleteExpiredRuns` and `deleteExpiredDeliveries` periodically (first pass shortly after start). */
 export class RetentionJob {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -51,8 +107,12 @@ export class RetentionJob {
       try {
         const deleted = await deleteExpiredRuns(this.sql);
         if (deleted > 0) this.logger.info({ deleted }, "deleted runs past their workspace's retention");
+        const deliveries = await deleteExpiredDeliveries(this.sql);
+        if (deliveries.webhookDeliveries + deliveries.notificationDeliveries > 0) {
+          this.logger.info(deliveries, "deleted webhook and notification deliveries past their workspace's retention");
+        }
       } catch (error) {
-        this.logger.warn({ err: error }, "deleting expired runs failed");
+        this.logger.warn({ err: error }, "deleting expired runs or deliveries failed");
       } finally {
         this.running = null;
       }

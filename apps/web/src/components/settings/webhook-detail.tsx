@@ -70,7 +70,7 @@ function Overview({ webhook }: { webhook: Webhook }) {
         </div>
         {webhook.active ? <span className="badge success">Active</span> : <span className="badge">Inactive: answers 404</span>}
       </div>
-      <EndpointUrl path={webhook.path} />
+      <EndpointUrl path={webhook.path} method={webhook.method} />
       <dl className="details">
         <dt>Target workflow</dt>
         <dd>

@@ -36,13 +36,15 @@ export function signatureHeaderOf(webhook: Pick<Webhook, "signatureScheme" | "si
   }
 }
 
-/** The endpoint's full URL with a Copy button. */
-export function EndpointUrl({ path, label = "Endpoint URL" }: { path: string; label?: string }) {
+/** The endpoint's full URL, with the method its workflow's webhook trigger listens on, and a Copy button. */
+export function EndpointUrl({ path, method = "POST", label = "Endpoint URL" }: { path: string; method?: string; label?: string }) {
   const origin = useOrigin();
   const url = `${origin}${path}`;
   return (
     <div className="url-row">
-      <span className="badge mono">POST</span>
+      <span className="badge mono" title="The method the workflow's webhook trigger listens on; others answer 405">
+        {method}
+      </span>
       <input className="input url-input mono" aria-label={label} value={url} readOnly spellCheck={false} onFocus={(event) => event.currentTarget.select()} />
       <CopyButton value={url} />
     </div>

@@ -41,7 +41,7 @@ function CreatedWebhookCard({ webhook, onDone }: { webhook: CreatedWebhook; onDo
       <div className="alert success" role="status">
         {webhook.secret ? <>Copy the signing secret now: it will not be shown again.</> : <>This webhook does not verify signatures.</>}
       </div>
-      <EndpointUrl path={webhook.path} />
+      <EndpointUrl path={webhook.path} method={webhook.method} />
       {webhook.secret ? <SecretBox label="Signing secret" value={webhook.secret} /> : null}
       <dl className="details">
         <dt>Signature</dt>
@@ -55,9 +55,10 @@ function CreatedWebhookCard({ webhook, onDone }: { webhook: CreatedWebhook; onDo
           ) : null}
         </dd>
       </dl>
-      {webhook.signatureScheme === "hmac-sha256" && webhook.secret ? (
+      {/* GET and DELETE deliveries have no body, so there is nothing for this example to sign. */}
+      {webhook.signatureScheme === "hmac-sha256" && webhook.secret && webhook.method !== "GET" && webhook.method !== "DELETE" ? (
         <pre className="code-block">
-          <code>{`BODY='{"hello":"world"}'\nSIG=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.* //')\ncurl -X POST -H 'content-type: application/json' \\\n  -H "${header}: sha256=$SIG" -d "$BODY" \\\n  <the URL above>`}</code>
+          <code>{`BODY='{"hello":"world"}'\nSIG=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.* //')\ncurl -X ${webhook.method} -H 'content-type: application/json' \\\n  -H "${header}: sha256=$SIG" -d "$BODY" \\\n  <the URL above>`}</code>
         </pre>
       ) : null}
       <div className="row">
@@ -117,7 +118,7 @@ function CreateWebhookForm({ onCreated }: { onCreated: (webhook: CreatedWebhook)
       <div className="card-header">
         <div>
           <h2 id="create-webhook-heading">Create a webhook</h2>
-          <p className="muted">Integrations POST to its URL; each verified delivery starts a run of the target workflow and is kept in its delivery log.</p>
+          <p className="muted">Integrations send requests to its URL (with the method its workflow's webhook trigger names, POST by default); each verified delivery starts a run of the target workflow and is kept in its delivery log.</p>
         </div>
       </div>
       <form className="stack" onSubmit={onSubmit} noValidate aria-labelledby="create-webhook-heading">

@@ -440,6 +440,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{runId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a run's timeline
+         * @description The run's timeline entries (started, node completed, failed, retrying, waiting, finished…), oldest first. Follow `next` (or the Link header) for the next page; a run in progress keeps adding entries after the last page, which a later request with its last `afterId` reads.
+         *
+         *     Requires the `runs:read` scope.
+         */
+        get: operations["listRunEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{runId}/approvals": {
         parameters: {
             query?: never;
@@ -1317,6 +1339,11 @@ export interface components {
             status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
             /** @enum {string} */
             triggerKind: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+            /**
+             * @description What executed the run: the embedded driver (Postgres journal) or Inngest
+             * @enum {string}
+             */
+            driver: "embedded" | "inngest";
             error: ({
                 message: string;
                 name?: string;
@@ -1358,6 +1385,11 @@ export interface components {
             status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
             /** @enum {string} */
             triggerKind: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+            /**
+             * @description What executed the run: the embedded driver (Postgres journal) or Inngest
+             * @enum {string}
+             */
+            driver: "embedded" | "inngest";
             error: ({
                 message: string;
                 name?: string;
@@ -1398,6 +1430,11 @@ export interface components {
             status: "queued" | "running" | "sleeping" | "waiting" | "paused" | "succeeded" | "failed" | "cancelled";
             /** @enum {string} */
             triggerKind: "manual" | "webhook" | "schedule" | "api" | "retry" | "invoke" | "replay";
+            /**
+             * @description What executed the run: the embedded driver (Postgres journal) or Inngest
+             * @enum {string}
+             */
+            driver: "embedded" | "inngest";
             error: ({
                 message: string;
                 name?: string;
@@ -1429,6 +1466,8 @@ export interface components {
             output: components["schemas"]["JsonValue"] | null;
             workflowName: string;
             callbackUrl: string | null;
+            /** @description The run in the Inngest dashboard (or, before Inngest started it, the workflow-run function's runs); null for the embedded driver */
+            inngestUrl: string | null;
             /** @description The journal, in the order steps started */
             steps: {
                 /** @description The engine's step id: `<node>`, `<node>#<attempt>`, `<node>[<item>]`… */
@@ -1630,8 +1669,13 @@ export interface components {
             workflowId: string;
             name: string;
             slug: string;
-            /** @description Where senders POST: /api/hooks/<slug> */
+            /** @description Where senders send deliveries: /api/hooks/<slug> */
             path: string;
+            /**
+             * @description The HTTP method the workflow's published webhook trigger listens on (POST unless it says otherwise); others answer 405
+             * @enum {string}
+             */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
             /** @enum {string} */
             signatureScheme: "hmac-sha256" | "standard-webhooks" | "stripe" | "github" | "none";
             signatureHeader: string | null;
@@ -2915,6 +2959,59 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
         };
     };
+    listRunEvents: {
+        parameters: {
+            query?: {
+                /** @description Only entries after this one: the `nextAfterId` of the previous page (from the start without it) */
+                afterId?: number;
+                /** @description Entries per page (1-500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the timeline */
+            200: {
+                headers: {
+                    /** @description The next page: <path>; rel="next" (absent on the last page) */
+                    Link: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The entries, oldest first */
+                        items: {
+                            /** @description Increases along the timeline; what `afterId` names */
+                            id: number;
+                            /** @description `run.started`, `node.completed`, `run.succeeded`… */
+                            type: string;
+                            nodeId: string | null;
+                            stepId: string | null;
+                            data: components["schemas"]["JsonValue"] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description Pass as `afterId` for the next page; null on the last page (so far: a run in progress adds entries) */
+                        nextAfterId: number | null;
+                        /** @description The next page's path and query; null on the last page */
+                        next: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     listRunApprovals: {
         parameters: {
             query?: never;
@@ -3798,8 +3895,13 @@ export interface operations {
                         workflowId: string;
                         name: string;
                         slug: string;
-                        /** @description Where senders POST: /api/hooks/<slug> */
+                        /** @description Where senders send deliveries: /api/hooks/<slug> */
                         path: string;
+                        /**
+                         * @description The HTTP method the workflow's published webhook trigger listens on (POST unless it says otherwise); others answer 405
+                         * @enum {string}
+                         */
+                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
                         /** @enum {string} */
                         signatureScheme: "hmac-sha256" | "standard-webhooks" | "stripe" | "github" | "none";
                         signatureHeader: string | null;
@@ -3989,8 +4091,13 @@ export interface operations {
                         workflowId: string;
                         name: string;
                         slug: string;
-                        /** @description Where senders POST: /api/hooks/<slug> */
+                        /** @description Where senders send deliveries: /api/hooks/<slug> */
                         path: string;
+                        /**
+                         * @description The HTTP method the workflow's published webhook trigger listens on (POST unless it says otherwise); others answer 405
+                         * @enum {string}
+                         */
+                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
                         /** @enum {string} */
                         signatureScheme: "hmac-sha256" | "standard-webhooks" | "stripe" | "github" | "none";
                         signatureHeader: string | null;

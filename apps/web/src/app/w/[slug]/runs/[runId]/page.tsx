@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { cache } from "react";
+import { cache, Suspense } from "react";
 import { RunInspector } from "~/components/runs/run-inspector";
+import { Loading } from "~/components/ui/status";
 import { hasRole } from "~/components/workspace/roles";
 import { orNotFound, serverCaller } from "~/server/caller";
 import { loadWorkspace } from "../../load-workspace";
@@ -50,8 +51,23 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Run ${run.id.slice(0, 8)} · ${run.workflowName}` };
 }
 
+/**
+ * No Suspense boundary (loading.tsx) encloses this page: the run is loaded
+ * before anything is sent, so an unknown run answers HTTP 404 rather than a
+ * 200 whose streamed body says "not found". What else the inspector needs
+ * streams in under the boundary below, once the run is known to exist.
+ */
 export default async function RunInspectorPage({ params }: Props) {
   const { slug, runId } = await params;
+  await loadRun(slug, runId);
+  return (
+    <Suspense fallback={<Loading>Loading run…</Loading>}>
+      <LoadedRunInspector slug={slug} runId={runId} />
+    </Suspense>
+  );
+}
+
+async function LoadedRunInspector({ slug, runId }: { slug: string; runId: string }) {
   const { workspace, run, caller } = await loadRun(slug, runId);
   const [version, nodeTypes] = await Promise.all([pinnedVersion(caller, workspace.id, run.workflowId, run.versionId), caller.nodeType.list({ workspaceId: workspace.id })]);
   return (

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDate, plural } from "~/components/format";
 import { hasRole, roleAbilities, roleLabel, withArticle } from "~/components/workspace/roles";
-import { loadWorkspace } from "./load-workspace";
+import { loadWorkspace } from "../load-workspace";
 
 export const dynamic = "force-dynamic";
 

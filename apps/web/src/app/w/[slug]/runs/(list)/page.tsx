@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { RunsPage } from "~/components/runs/runs-page";
 import { Loading } from "~/components/ui/status";
 import { hasRole } from "~/components/workspace/roles";
-import { loadWorkspace } from "../load-workspace";
+import { loadWorkspace } from "../../load-workspace";
 
 export const metadata: Metadata = { title: "Runs" };
 export const dynamic = "force-dynamic";
