@@ -91,6 +91,14 @@ test("a run appears live on the runs page, succeeds, and its inspector shows nod
   await page.getByRole("button", { name: "Clear filters" }).first().click();
   await expect(row).toBeVisible();
 
+  // The workflows list shows each workflow's last run and its result, linking to the run.
+  await page.getByRole("link", { name: "Workflows", exact: true }).click();
+  const lastRun = page.getByRole("link", { name: "Last run of Order totals: succeeded" });
+  await expect(lastRun).toContainText("Succeeded");
+  await expect(lastRun).toHaveAttribute("href", new RegExp(`/runs/${runId}$`));
+  await page.goBack();
+  await expect(row).toBeVisible();
+
   // The inspector: the pinned version's graph with each node's state, and a node's output on click.
   await row.getByRole("link", { name: "Order totals" }).click();
   await expect(page).toHaveURL(new RegExp(`/runs/${runId}$`));

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
-import { Modal } from "../ui/modal";
+import { DialogActions, Modal } from "../ui/modal";
 import { Icon } from "./icons";
 import type { Problem } from "./lib/types";
 
@@ -71,14 +71,11 @@ function PublishForm({ onClose, onPublish }: Pick<PublishDialogProps, "onClose" 
           ) : null}
         </div>
       ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button type="submit" className="button primary" disabled={pending}>
           {pending ? "Publishing…" : "Publish"}
         </button>
-      </div>
+      </DialogActions>
     </form>
   );
 }

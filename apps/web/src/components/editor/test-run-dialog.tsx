@@ -4,7 +4,7 @@ import { skipToken, useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { formError } from "~/trpc/errors";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
-import { Modal } from "../ui/modal";
+import { DialogActions, Modal } from "../ui/modal";
 import { Loading, QueryError } from "../ui/status";
 import { Icon } from "./icons";
 import { setAt } from "./lib/definition-ops";
@@ -53,15 +53,12 @@ function NeverPublished({ onClose, publishBlocked, onPublishFirst }: TestRunDial
         <strong>Nothing to run yet.</strong> A test run runs the latest published version, and this workflow has never been published. Publish the draft first.
         {publishBlocked ? <p className="small">{publishBlocked}.</p> : null}
       </div>
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button type="button" className="button primary" disabled={publishBlocked !== null} onClick={onPublishFirst}>
           <Icon name="upload" size={15} />
           Publish first…
         </button>
-      </div>
+      </DialogActions>
     </div>
   );
 }
@@ -202,15 +199,12 @@ function TestRunForm({ onClose, workspaceId, workflowId, descriptors, latestVers
           ) : null}
         </div>
       ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button type="submit" className="button primary" disabled={pending || !version.data}>
           <Icon name="play" size={15} />
           {pending ? "Starting…" : `Run version ${latestVersion}`}
         </button>
-      </div>
+      </DialogActions>
     </form>
   );
 }

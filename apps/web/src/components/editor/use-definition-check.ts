@@ -26,7 +26,7 @@ export const FIRST_CHECK_DELAY_MS = 250;
  * The compiler's verdict on the draft, asked shortly after the last edit.
  * `current` says whether it describes the draft as it is now.
  */
-export function useDefinitionCheck(definition: WorkflowDefinition, enabled = true) {
+export function useDefinitionCheck(workspaceId: string, definition: WorkflowDefinition, enabled = true) {
   const [target, setTarget] = useState<WorkflowDefinition | null>(null);
   useEffect(() => {
     if (target === definition) return;
@@ -34,8 +34,8 @@ export function useDefinitionCheck(definition: WorkflowDefinition, enabled = tru
     return () => clearTimeout(timer);
   }, [definition, target]);
   const query = useQuery<DefinitionCheck>({
-    queryKey: ["definition-check", target ? keyOf(target) : 0],
-    queryFn: () => checkDefinition(target),
+    queryKey: ["definition-check", workspaceId, target ? keyOf(target) : 0],
+    queryFn: () => checkDefinition(workspaceId, target),
     enabled: enabled && target !== null,
     placeholderData: keepPreviousData,
     staleTime: Number.POSITIVE_INFINITY,

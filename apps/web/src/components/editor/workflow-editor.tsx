@@ -124,7 +124,7 @@ function EditorShell({ workflow, nodeTypes, canEdit }: WorkflowEditorProps) {
   const [initialView] = useState(() => (workflow.definition.nodes.length > LARGE_WORKFLOW ? startOf(workflow.definition, descriptors, 24) : null));
   const definition = state.history.present;
   const { saver, snapshot: save } = useDraftSaver(workspaceId, workflow, definition, canEdit);
-  const check = useDefinitionCheck(definition);
+  const check = useDefinitionCheck(workspaceId, definition);
   const { toasts, show: toast, dismiss } = useToasts();
 
   const [name, setName] = useState(workflow.name);

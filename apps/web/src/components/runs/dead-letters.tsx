@@ -7,7 +7,7 @@ import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { Icon } from "../editor/icons";
 import { formatDateTime, timeFromNow } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
-import { Loading, QueryError } from "../ui/status";
+import { QueryView } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
 import { shortId, triggerLabel } from "./lib/run-format";
@@ -59,85 +59,89 @@ export function DeadLetters({ workflowId, canEdit, names }: { workflowId?: strin
           Could not replay: {replay.error.message}
         </div>
       ) : null}
-      {list.isPending ? (
-        <Loading>Loading dead letters…</Loading>
-      ) : list.isError ? (
-        <QueryError error={list.error} what="dead letters" onRetry={() => void list.refetch()} />
-      ) : items.length === 0 ? (
-        <div className="empty empty-state">
-          <span className="empty-icon" aria-hidden>
-            <Icon name="check-circle" size={24} />
-          </span>
-          <h3>No dead letters</h3>
-          <p className="muted">{workflowId ? "No run of this workflow is waiting for attention." : "No failed run is waiting for attention."}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table runs-table">
-            <thead>
-              <tr>
-                <th scope="col">Workflow</th>
-                <th scope="col">Status</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Dead-lettered</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((run) => {
-                const name = names.get(run.workflowId) ?? "Workflow";
-                const at = run.deadLetteredAt ?? run.finishedAt ?? run.createdAt;
-                return (
-                  <tr key={run.id} data-run-id={run.id}>
-                    <td>
-                      <Link href={workspacePaths.run(workspace.slug, run.id)} className="run-link">
-                        {name}
-                      </Link>
-                      <span className="run-id mono">{shortId(run.id)}</span>
-                      {run.error?.message ? <p className="run-error-line small">{run.error.message}</p> : null}
-                    </td>
-                    <td>
-                      <RunStatusBadge status={run.status} />
-                    </td>
-                    <td>{triggerLabel[run.triggerKind]}</td>
-                    <td className="nowrap">
-                      <time dateTime={at.toISOString()} title={formatDateTime(at)}>
-                        {timeFromNow(at, now)}
-                      </time>
-                    </td>
-                    <td className="actions nowrap">
-                      {canEdit ? (
-                        <>
-                          <button
-                            type="button"
-                            className="button small"
-                            aria-label={`Replay run ${shortId(run.id)}`}
-                            disabled={replay.isPending}
-                            onClick={() => replay.mutate({ workspaceId: workspace.id, runId: run.id })}
-                          >
-                            Replay
-                          </button>{" "}
-                          <ConfirmButton
-                            label={`Dismiss run ${shortId(run.id)}`}
-                            title="Dismiss this dead letter?"
-                            description={<p>The run stays in the run history; it just leaves this list. It can still be retried from its page.</p>}
-                            confirmLabel="Dismiss"
-                            onConfirm={() => dismiss.mutateAsync({ workspaceId: workspace.id, runId: run.id })}
-                          >
-                            Dismiss
-                          </ConfirmButton>
-                        </>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryView
+        query={list}
+        loading="Loading dead letters…"
+        what="dead letters"
+        isEmpty={() => items.length === 0}
+        empty={
+          <div className="empty empty-state">
+            <span className="empty-icon" aria-hidden>
+              <Icon name="check-circle" size={24} />
+            </span>
+            <h3>No dead letters</h3>
+            <p className="muted">{workflowId ? "No run of this workflow is waiting for attention." : "No failed run is waiting for attention."}</p>
+          </div>
+        }
+      >
+        {() => (
+          <div className="table-wrap">
+            <table className="table runs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Workflow</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col">Dead-lettered</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((run) => {
+                  const name = names.get(run.workflowId) ?? "Workflow";
+                  const at = run.deadLetteredAt ?? run.finishedAt ?? run.createdAt;
+                  return (
+                    <tr key={run.id} data-run-id={run.id}>
+                      <td>
+                        <Link href={workspacePaths.run(workspace.slug, run.id)} className="run-link">
+                          {name}
+                        </Link>
+                        <span className="run-id mono">{shortId(run.id)}</span>
+                        {run.error?.message ? <p className="run-error-line small">{run.error.message}</p> : null}
+                      </td>
+                      <td>
+                        <RunStatusBadge status={run.status} />
+                      </td>
+                      <td>{triggerLabel[run.triggerKind]}</td>
+                      <td className="nowrap">
+                        <time dateTime={at.toISOString()} title={formatDateTime(at)}>
+                          {timeFromNow(at, now)}
+                        </time>
+                      </td>
+                      <td className="actions nowrap">
+                        {canEdit ? (
+                          <>
+                            <button
+                              type="button"
+                              className="button small"
+                              aria-label={`Replay run ${shortId(run.id)}`}
+                              disabled={replay.isPending}
+                              onClick={() => replay.mutate({ workspaceId: workspace.id, runId: run.id })}
+                            >
+                              Replay
+                            </button>{" "}
+                            <ConfirmButton
+                              label={`Dismiss run ${shortId(run.id)}`}
+                              title="Dismiss this dead letter?"
+                              description={<p>The run stays in the run history; it just leaves this list. It can still be retried from its page.</p>}
+                              confirmLabel="Dismiss"
+                              onConfirm={() => dismiss.mutateAsync({ workspaceId: workspace.id, runId: run.id })}
+                            >
+                              Dismiss
+                            </ConfirmButton>
+                          </>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
       {list.hasNextPage ? (
         <div className="list-more">
           <button type="button" className="button small" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>

@@ -6,7 +6,7 @@ import { useEffect, useId } from "react";
 import { useTRPC } from "~/trpc/react";
 import { nodeLabel } from "../editor/lib/flow-mapping";
 import type { Descriptors, WorkflowDefinition } from "../editor/lib/types";
-import { Modal } from "../ui/modal";
+import { DialogActions, Modal } from "../ui/modal";
 import { Loading, QueryError } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
@@ -102,10 +102,7 @@ export function RetryDialog({ runId, nodeId, version, onVersionChange, definitio
           Could not retry: {retry.error.message}
         </div>
       ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button
           type="button"
           className="button primary"
@@ -114,7 +111,7 @@ export function RetryDialog({ runId, nodeId, version, onVersionChange, definitio
         >
           {retry.isPending || retry.isSuccess ? "Starting…" : `Retry from “${labelOf(nodeId)}”`}
         </button>
-      </div>
+      </DialogActions>
     </Modal>
   );
 }

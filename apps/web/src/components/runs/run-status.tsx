@@ -2,6 +2,8 @@
 
 import { useEffect, useState } from "react";
 import { statusLabel, type RunStatus } from "./lib/run-format";
+// The badge is used outside the runs pages too (the workflows list): it brings its styles.
+import "./runs.css";
 
 /** A run's status as a coloured badge (the colour is never the only signal: the word is there too). */
 export function RunStatusBadge({ status, pausing }: { status: RunStatus; pausing?: boolean }) {

@@ -9,7 +9,7 @@ import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { Icon } from "../editor/icons";
 import { formatDateTime, plural, timeFromNow } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
-import { Loading, QueryError } from "../ui/status";
+import { QueryView } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
 import { createdAfter, matchesFilters, type RunFilters } from "./lib/run-filters";
@@ -182,83 +182,87 @@ export function RunsTable({ filters, canEdit, onClearFilters }: { filters: RunFi
         </div>
       ) : null}
 
-      {list.isPending ? (
-        <Loading>Loading runs…</Loading>
-      ) : list.isError ? (
-        <QueryError error={list.error} what="runs" onRetry={() => void list.refetch()} />
-      ) : rows.length === 0 ? (
-        onClearFilters ? (
-          <div className="empty">
-            <p>No runs match these filters.</p>
-            <button type="button" className="button small" onClick={onClearFilters}>
-              Clear filters
-            </button>
-          </div>
-        ) : (
-          <div className="empty empty-state">
-            <span className="empty-icon" aria-hidden>
-              <Icon name="play" size={24} />
-            </span>
-            <h3>No runs yet</h3>
-            <p className="muted">
-              Runs appear here, live, as soon as a workflow starts: a test run from the editor, a webhook, a schedule or the API.
-            </p>
-            <Link className="button" href={`/w/${workspace.slug}/workflows`}>
-              Go to workflows
-            </Link>
-          </div>
-        )
-      ) : (
-        <div className="table-wrap">
-          <table className="table runs-table">
-            <thead>
-              <tr>
-                {canEdit ? (
-                  <th scope="col" className="select-cell">
-                    <input type="checkbox" aria-label="Select all runs shown" checked={allSelected} onChange={toggleAll} />
-                  </th>
-                ) : null}
-                <th scope="col">Workflow</th>
-                <th scope="col">Status</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Created</th>
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((run) => {
-                const duration = runDurationMs(run, now);
-                return (
-                  <tr key={run.id} className={selected.has(run.id) ? "selected" : undefined} data-run-id={run.id}>
-                    {canEdit ? (
-                      <td className="select-cell">
-                        <input type="checkbox" aria-label={`Select run ${shortId(run.id)} of ${run.workflowName}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} />
+      <QueryView
+        query={list}
+        loading="Loading runs…"
+        what="runs"
+        isEmpty={() => rows.length === 0}
+        empty={
+          onClearFilters ? (
+            <div className="empty">
+              <p>No runs match these filters.</p>
+              <button type="button" className="button small" onClick={onClearFilters}>
+                Clear filters
+              </button>
+            </div>
+          ) : (
+            <div className="empty empty-state">
+              <span className="empty-icon" aria-hidden>
+                <Icon name="play" size={24} />
+              </span>
+              <h3>No runs yet</h3>
+              <p className="muted">
+                Runs appear here, live, as soon as a workflow starts: a test run from the editor, a webhook, a schedule or the API.
+              </p>
+              <Link className="button" href={`/w/${workspace.slug}/workflows`}>
+                Go to workflows
+              </Link>
+            </div>
+          )
+        }
+      >
+        {() => (
+          <div className="table-wrap">
+            <table className="table runs-table">
+              <thead>
+                <tr>
+                  {canEdit ? (
+                    <th scope="col" className="select-cell">
+                      <input type="checkbox" aria-label="Select all runs shown" checked={allSelected} onChange={toggleAll} />
+                    </th>
+                  ) : null}
+                  <th scope="col">Workflow</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Duration</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((run) => {
+                  const duration = runDurationMs(run, now);
+                  return (
+                    <tr key={run.id} className={selected.has(run.id) ? "selected" : undefined} data-run-id={run.id}>
+                      {canEdit ? (
+                        <td className="select-cell">
+                          <input type="checkbox" aria-label={`Select run ${shortId(run.id)} of ${run.workflowName}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} />
+                        </td>
+                      ) : null}
+                      <td>
+                        <Link href={workspacePaths.run(workspace.slug, run.id)} className="run-link">
+                          {run.workflowName}
+                        </Link>
+                        <span className="run-id mono">{shortId(run.id)}</span>
+                        {run.error?.message ? <p className="run-error-line small">{run.error.message}</p> : null}
                       </td>
-                    ) : null}
-                    <td>
-                      <Link href={workspacePaths.run(workspace.slug, run.id)} className="run-link">
-                        {run.workflowName}
-                      </Link>
-                      <span className="run-id mono">{shortId(run.id)}</span>
-                      {run.error?.message ? <p className="run-error-line small">{run.error.message}</p> : null}
-                    </td>
-                    <td>
-                      <RunStatusBadge status={run.status} pausing={run.pauseRequestedAt !== null} />
-                    </td>
-                    <td>{triggerLabel[run.triggerKind]}</td>
-                    <td className="nowrap">
-                      <time dateTime={run.createdAt.toISOString()} title={formatDateTime(run.createdAt)}>
-                        {timeFromNow(run.createdAt, now)}
-                      </time>
-                    </td>
-                    <td className="nowrap mono small">{duration === null ? "—" : formatDuration(duration)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                      <td>
+                        <RunStatusBadge status={run.status} pausing={run.pauseRequestedAt !== null} />
+                      </td>
+                      <td>{triggerLabel[run.triggerKind]}</td>
+                      <td className="nowrap">
+                        <time dateTime={run.createdAt.toISOString()} title={formatDateTime(run.createdAt)}>
+                          {timeFromNow(run.createdAt, now)}
+                        </time>
+                      </td>
+                      <td className="nowrap mono small">{duration === null ? "—" : formatDuration(duration)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
       {list.hasNextPage ? (
         <div className="list-more">
           <button type="button" className="button small" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>

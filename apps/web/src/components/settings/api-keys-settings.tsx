@@ -9,7 +9,7 @@ import { Field } from "../field";
 import { formatDate, formatDateTime, timeFromNow } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
 import { SecretBox } from "../ui/secret-box";
-import { Loading, QueryError } from "../ui/status";
+import { QueryView } from "../ui/status";
 import { useWorkspace } from "../workspace/workspace-context";
 
 type Scope = RouterInputs["apiKey"]["create"]["scopes"][number];
@@ -174,91 +174,87 @@ function KeyList() {
           <p className="muted">Only a prefix of each key is stored in readable form. Revoked keys are refused at once.</p>
         </div>
       </div>
-      {keys.isPending ? (
-        <Loading>Loading API keys…</Loading>
-      ) : keys.isError ? (
-        <QueryError error={keys.error} what="API keys" onRetry={() => void keys.refetch()} />
-      ) : keys.data.length === 0 ? (
-        <p className="empty">No API keys yet. Create one above to call the REST API.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Created</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((key) => (
-                <tr key={key.id} className={key.revokedAt ? "revoked" : undefined}>
-                  <td className="strong nowrap">{key.name}</td>
-                  <td className="nowrap">
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>
-                    <span className="badge-list">
-                      {key.scopes.map((scope) => (
-                        <span className="badge mono" key={scope}>
-                          {scope}
-                        </span>
-                      ))}
-                    </span>
-                  </td>
-                  <td className="nowrap">
-                    {key.lastUsedAt ? (
-                      <time dateTime={key.lastUsedAt.toISOString()} title={formatDateTime(key.lastUsedAt)}>
-                        {timeFromNow(key.lastUsedAt, now)}
-                      </time>
-                    ) : (
-                      <span className="muted">never</span>
-                    )}
-                  </td>
-                  <td className="nowrap">
-                    <time dateTime={key.createdAt.toISOString()} title={formatDateTime(key.createdAt)}>
-                      {formatDate(key.createdAt)}
-                    </time>
-                  </td>
-                  <td>
-                    {key.revokedAt ? (
-                      <span className="badge danger" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
-                        Revoked
-                      </span>
-                    ) : (
-                      <span className="badge success">Active</span>
-                    )}
-                  </td>
-                  <td className="actions">
-                    {key.revokedAt ? null : (
-                      <ConfirmButton
-                        label={`Revoke ${key.name}`}
-                        title="Revoke API key?"
-                        description={
-                          <p>
-                            Requests made with “{key.name}” (<code>{key.prefix}…</code>) will be refused with 401 from now on.
-                            This cannot be undone.
-                          </p>
-                        }
-                        confirmLabel="Revoke key"
-                        onConfirm={() => revoke.mutateAsync({ workspaceId: workspace.id, apiKeyId: key.id })}
-                      >
-                        Revoke
-                      </ConfirmButton>
-                    )}
-                  </td>
+      <QueryView query={keys} loading="Loading API keys…" what="API keys" isEmpty={(data) => data.length === 0} empty={<p className="empty">No API keys yet. Create one above to call the REST API.</p>}>
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.map((key) => (
+                  <tr key={key.id} className={key.revokedAt ? "revoked" : undefined}>
+                    <td className="strong nowrap">{key.name}</td>
+                    <td className="nowrap">
+                      <code>{key.prefix}…</code>
+                    </td>
+                    <td>
+                      <span className="badge-list">
+                        {key.scopes.map((scope) => (
+                          <span className="badge mono" key={scope}>
+                            {scope}
+                          </span>
+                        ))}
+                      </span>
+                    </td>
+                    <td className="nowrap">
+                      {key.lastUsedAt ? (
+                        <time dateTime={key.lastUsedAt.toISOString()} title={formatDateTime(key.lastUsedAt)}>
+                          {timeFromNow(key.lastUsedAt, now)}
+                        </time>
+                      ) : (
+                        <span className="muted">never</span>
+                      )}
+                    </td>
+                    <td className="nowrap">
+                      <time dateTime={key.createdAt.toISOString()} title={formatDateTime(key.createdAt)}>
+                        {formatDate(key.createdAt)}
+                      </time>
+                    </td>
+                    <td>
+                      {key.revokedAt ? (
+                        <span className="badge danger" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
+                          Revoked
+                        </span>
+                      ) : (
+                        <span className="badge success">Active</span>
+                      )}
+                    </td>
+                    <td className="actions">
+                      {key.revokedAt ? null : (
+                        <ConfirmButton
+                          label={`Revoke ${key.name}`}
+                          title="Revoke API key?"
+                          description={
+                            <p>
+                              Requests made with “{key.name}” (<code>{key.prefix}…</code>) will be refused with 401 from now on.
+                              This cannot be undone.
+                            </p>
+                          }
+                          confirmLabel="Revoke key"
+                          onConfirm={() => revoke.mutateAsync({ workspaceId: workspace.id, apiKeyId: key.id })}
+                        >
+                          Revoke
+                        </ConfirmButton>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }

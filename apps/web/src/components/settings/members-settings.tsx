@@ -6,7 +6,7 @@ import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { formatDate } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
-import { Loading, NeedsRole, QueryError } from "../ui/status";
+import { NeedsRole, QueryView } from "../ui/status";
 import { assignableRoles, hasRole, roleLabel, type Role } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
 import { InviteForm } from "./invite-form";
@@ -68,94 +68,92 @@ function MembersTable({ currentUserId }: { currentUserId: string }) {
           {actionError}
         </div>
       ) : null}
-      {members.isPending ? (
-        <Loading>Loading members…</Loading>
-      ) : members.isError ? (
-        <QueryError error={members.error} what="members" onRetry={() => void members.refetch()} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((member) => {
-                const manageable = canManage(member);
-                const label = member.name ? `${member.name} (${member.email})` : member.email;
-                return (
-                  <tr key={member.userId}>
-                    <td>
-                      <div className="person">
-                        <span className="avatar" aria-hidden>
-                          {(member.name || member.email).charAt(0).toUpperCase()}
-                        </span>
-                        <div>
-                          <div className="person-name">
-                            {member.name || member.email}
-                            {member.userId === currentUserId ? <span className="badge accent">You</span> : null}
+      <QueryView query={members} loading="Loading members…" what="members">
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Member</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Joined</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.map((member) => {
+                  const manageable = canManage(member);
+                  const label = member.name ? `${member.name} (${member.email})` : member.email;
+                  return (
+                    <tr key={member.userId}>
+                      <td>
+                        <div className="person">
+                          <span className="avatar" aria-hidden>
+                            {(member.name || member.email).charAt(0).toUpperCase()}
+                          </span>
+                          <div>
+                            <div className="person-name">
+                              {member.name || member.email}
+                              {member.userId === currentUserId ? <span className="badge accent">You</span> : null}
+                            </div>
+                            {member.name ? <div className="muted small">{member.email}</div> : null}
                           </div>
-                          {member.name ? <div className="muted small">{member.email}</div> : null}
                         </div>
-                      </div>
-                    </td>
-                    <td>
-                      {manageable ? (
-                        <select
-                          className="input compact"
-                          aria-label={`Role for ${member.email}`}
-                          value={member.role}
-                          disabled={changeRole.isPending}
-                          onChange={(event) =>
-                            changeRole.mutate({
-                              workspaceId: workspace.id,
-                              userId: member.userId,
-                              role: event.currentTarget.value as Role,
-                            })
-                          }
-                        >
-                          {/* An admin sees an owner's row read-only, so the current role is always offered. */}
-                          {(roles.includes(member.role) ? roles : [member.role, ...roles]).map((role) => (
-                            <option key={role} value={role}>
-                              {roleLabel[role]}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <span className={`badge${member.role === "owner" ? " accent" : ""}`}>{roleLabel[member.role]}</span>
-                      )}
-                    </td>
-                    <td className="nowrap">{formatDate(member.joinedAt)}</td>
-                    <td className="actions">
-                      {manageable ? (
-                        <ConfirmButton
-                          label={`Remove ${member.email}`}
-                          title="Remove member?"
-                          description={
-                            <p>
-                              {label} will lose access to {workspace.name} right away. You can invite them again later.
-                            </p>
-                          }
-                          confirmLabel="Remove member"
-                          onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, userId: member.userId })}
-                        >
-                          Remove
-                        </ConfirmButton>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                      </td>
+                      <td>
+                        {manageable ? (
+                          <select
+                            className="input compact"
+                            aria-label={`Role for ${member.email}`}
+                            value={member.role}
+                            disabled={changeRole.isPending}
+                            onChange={(event) =>
+                              changeRole.mutate({
+                                workspaceId: workspace.id,
+                                userId: member.userId,
+                                role: event.currentTarget.value as Role,
+                              })
+                            }
+                          >
+                            {/* An admin sees an owner's row read-only, so the current role is always offered. */}
+                            {(roles.includes(member.role) ? roles : [member.role, ...roles]).map((role) => (
+                              <option key={role} value={role}>
+                                {roleLabel[role]}
+                              </option>
+                            ))}
+                          </select>
+                        ) : (
+                          <span className={`badge${member.role === "owner" ? " accent" : ""}`}>{roleLabel[member.role]}</span>
+                        )}
+                      </td>
+                      <td className="nowrap">{formatDate(member.joinedAt)}</td>
+                      <td className="actions">
+                        {manageable ? (
+                          <ConfirmButton
+                            label={`Remove ${member.email}`}
+                            title="Remove member?"
+                            description={
+                              <p>
+                                {label} will lose access to {workspace.name} right away. You can invite them again later.
+                              </p>
+                            }
+                            confirmLabel="Remove member"
+                            onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, userId: member.userId })}
+                          >
+                            Remove
+                          </ConfirmButton>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }

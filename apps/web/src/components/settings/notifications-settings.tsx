@@ -11,7 +11,7 @@ import { formatDate, formatDateTime, timeFromNow } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
 import { JsonViewer } from "../ui/json-view";
 import { SecretBox } from "../ui/secret-box";
-import { Loading, QueryError } from "../ui/status";
+import { QueryView } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
 
@@ -148,62 +148,58 @@ function SubscriptionList() {
           <p className="muted">Deleting a subscription gives up its pending deliveries.</p>
         </div>
       </div>
-      {subscriptions.isPending ? (
-        <Loading>Loading subscriptions…</Loading>
-      ) : subscriptions.isError ? (
-        <QueryError error={subscriptions.error} what="subscriptions" onRetry={() => void subscriptions.refetch()} />
-      ) : subscriptions.data.length === 0 ? (
-        <p className="empty">No subscriptions yet. Subscribe a URL above to hear when runs finish.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Events</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {subscriptions.data.map((subscription) => (
-                <tr key={subscription.id}>
-                  <td className="mono break">{subscription.url}</td>
-                  <td>
-                    <span className="badge-list">
-                      {subscription.events.map((event) => (
-                        <span className="badge mono" key={event}>
-                          {event}
-                        </span>
-                      ))}
-                    </span>
-                  </td>
-                  <td>{subscription.active ? <span className="badge success">Active</span> : <span className="badge">Inactive</span>}</td>
-                  <td className="nowrap">
-                    <time dateTime={subscription.createdAt.toISOString()} title={formatDateTime(subscription.createdAt)}>
-                      {formatDate(subscription.createdAt)}
-                    </time>
-                  </td>
-                  <td className="actions">
-                    <ConfirmButton
-                      label={`Delete the subscription of ${subscription.url}`}
-                      title="Delete subscription?"
-                      description={<p>{subscription.url} will receive no more notifications; its pending deliveries are given up.</p>}
-                      confirmLabel="Delete subscription"
-                      onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, subscriptionId: subscription.id })}
-                    >
-                      Delete
-                    </ConfirmButton>
-                  </td>
+      <QueryView query={subscriptions} loading="Loading subscriptions…" what="subscriptions" isEmpty={(data) => data.length === 0} empty={<p className="empty">No subscriptions yet. Subscribe a URL above to hear when runs finish.</p>}>
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">URL</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.map((subscription) => (
+                  <tr key={subscription.id}>
+                    <td className="mono break">{subscription.url}</td>
+                    <td>
+                      <span className="badge-list">
+                        {subscription.events.map((event) => (
+                          <span className="badge mono" key={event}>
+                            {event}
+                          </span>
+                        ))}
+                      </span>
+                    </td>
+                    <td>{subscription.active ? <span className="badge success">Active</span> : <span className="badge">Inactive</span>}</td>
+                    <td className="nowrap">
+                      <time dateTime={subscription.createdAt.toISOString()} title={formatDateTime(subscription.createdAt)}>
+                        {formatDate(subscription.createdAt)}
+                      </time>
+                    </td>
+                    <td className="actions">
+                      <ConfirmButton
+                        label={`Delete the subscription of ${subscription.url}`}
+                        title="Delete subscription?"
+                        description={<p>{subscription.url} will receive no more notifications; its pending deliveries are given up.</p>}
+                        confirmLabel="Delete subscription"
+                        onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, subscriptionId: subscription.id })}
+                      >
+                        Delete
+                      </ConfirmButton>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -244,69 +240,65 @@ function NotificationLog() {
           </button>
         </div>
       </div>
-      {deliveries.isPending ? (
-        <Loading>Loading notifications…</Loading>
-      ) : deliveries.isError ? (
-        <QueryError error={deliveries.error} what="notifications" onRetry={() => void deliveries.refetch()} />
-      ) : items.length === 0 ? (
-        <p className="empty">{status ? "No notifications in this state." : "No notifications sent yet."}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Event</th>
-                <th scope="col">URL</th>
-                <th scope="col">State</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">
-                  <span className="sr-only">Details</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((delivery) => (
-                <Fragment key={delivery.id}>
-                  <tr>
-                    <td className="nowrap">
-                      <time dateTime={delivery.createdAt.toISOString()} title={formatDateTime(delivery.createdAt)}>
-                        {timeFromNow(delivery.createdAt, now)}
-                      </time>
-                    </td>
-                    <td className="mono nowrap">{delivery.event}</td>
-                    <td className="mono break">{delivery.url}</td>
-                    <td>
-                      <span className={statusBadge[delivery.status]}>{delivery.status}</span>
-                      {delivery.lastStatusCode ? <span className="muted small"> {delivery.lastStatusCode}</span> : null}
-                    </td>
-                    <td className="nowrap">{delivery.attempts}</td>
-                    <td className="actions">
-                      <button type="button" className="button small" aria-expanded={open === delivery.id} onClick={() => setOpen(open === delivery.id ? null : delivery.id)} aria-label={`Details of the ${delivery.event} notification of ${formatDateTime(delivery.createdAt)}`}>
-                        Details
-                      </button>
-                    </td>
-                  </tr>
-                  {open === delivery.id ? (
-                    <tr className="detail-row">
-                      <td colSpan={6}>
-                        <NotificationDetails delivery={delivery} />
+      <QueryView query={deliveries} loading="Loading notifications…" what="notifications" isEmpty={() => items.length === 0} empty={<p className="empty">{status ? "No notifications in this state." : "No notifications sent yet."}</p>}>
+        {() => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">URL</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">
+                    <span className="sr-only">Details</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((delivery) => (
+                  <Fragment key={delivery.id}>
+                    <tr>
+                      <td className="nowrap">
+                        <time dateTime={delivery.createdAt.toISOString()} title={formatDateTime(delivery.createdAt)}>
+                          {timeFromNow(delivery.createdAt, now)}
+                        </time>
+                      </td>
+                      <td className="mono nowrap">{delivery.event}</td>
+                      <td className="mono break">{delivery.url}</td>
+                      <td>
+                        <span className={statusBadge[delivery.status]}>{delivery.status}</span>
+                        {delivery.lastStatusCode ? <span className="muted small"> {delivery.lastStatusCode}</span> : null}
+                      </td>
+                      <td className="nowrap">{delivery.attempts}</td>
+                      <td className="actions">
+                        <button type="button" className="button small" aria-expanded={open === delivery.id} onClick={() => setOpen(open === delivery.id ? null : delivery.id)} aria-label={`Details of the ${delivery.event} notification of ${formatDateTime(delivery.createdAt)}`}>
+                          Details
+                        </button>
                       </td>
                     </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-          {deliveries.hasNextPage ? (
-            <div className="list-more">
-              <button type="button" className="button small" onClick={() => void deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
-                {deliveries.isFetchingNextPage ? "Loading…" : "Load older notifications"}
-              </button>
-            </div>
-          ) : null}
-        </div>
-      )}
+                    {open === delivery.id ? (
+                      <tr className="detail-row">
+                        <td colSpan={6}>
+                          <NotificationDetails delivery={delivery} />
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                ))}
+              </tbody>
+            </table>
+            {deliveries.hasNextPage ? (
+              <div className="list-more">
+                <button type="button" className="button small" onClick={() => void deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
+                  {deliveries.isFetchingNextPage ? "Loading…" : "Load older notifications"}
+                </button>
+              </div>
+            ) : null}
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -389,12 +381,12 @@ function CallbackSecret() {
           </button>
         )}
       </div>
-      {!shown ? null : secret.isPending ? (
-        <Loading>Loading the secret…</Loading>
-      ) : secret.isError ? (
-        <QueryError error={secret.error} what="the callback secret" onRetry={() => void secret.refetch()} />
-      ) : (
-        <SecretBox label="Run callback secret" value={secret.data.secret} />
+      {!shown ? null : (
+        <QueryView query={secret} loading="Loading the secret…" what="the callback secret">
+          {(data) => (
+            <SecretBox label="Run callback secret" value={data.secret} />
+          )}
+        </QueryView>
       )}
     </section>
   );

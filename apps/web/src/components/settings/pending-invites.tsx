@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { formatDate, formatDateTime } from "../format";
-import { Loading, QueryError } from "../ui/status";
+import { QueryView } from "../ui/status";
 import { roleLabel } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
 
@@ -32,52 +32,48 @@ export function PendingInvites() {
           {formError(revoke.error).message}
         </div>
       ) : null}
-      {invites.isPending ? (
-        <Loading>Loading invites…</Loading>
-      ) : invites.isError ? (
-        <QueryError error={invites.error} what="pending invites" onRetry={() => void invites.refetch()} />
-      ) : invites.data.length === 0 ? (
-        <p className="empty">No pending invites.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Invited</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invites.data.map((invite) => (
-                <tr key={invite.id}>
-                  <td>{invite.email}</td>
-                  <td>
-                    <span className="badge">{roleLabel[invite.role]}</span>
-                  </td>
-                  <td className="nowrap">{formatDate(invite.createdAt)}</td>
-                  <td className="nowrap">{formatDateTime(invite.expiresAt)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="button danger small"
-                      aria-label={`Revoke invite for ${invite.email}`}
-                      disabled={revoke.isPending && revoke.variables?.inviteId === invite.id}
-                      onClick={() => revoke.mutate({ workspaceId: workspace.id, inviteId: invite.id })}
-                    >
-                      Revoke
-                    </button>
-                  </td>
+      <QueryView query={invites} loading="Loading invites…" what="pending invites" isEmpty={(data) => data.length === 0} empty={<p className="empty">No pending invites.</p>}>
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Invited</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.map((invite) => (
+                  <tr key={invite.id}>
+                    <td>{invite.email}</td>
+                    <td>
+                      <span className="badge">{roleLabel[invite.role]}</span>
+                    </td>
+                    <td className="nowrap">{formatDate(invite.createdAt)}</td>
+                    <td className="nowrap">{formatDateTime(invite.expiresAt)}</td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="button danger small"
+                        aria-label={`Revoke invite for ${invite.email}`}
+                        disabled={revoke.isPending && revoke.variables?.inviteId === invite.id}
+                        onClick={() => revoke.mutate({ workspaceId: workspace.id, inviteId: invite.id })}
+                      >
+                        Revoke
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }

@@ -7,7 +7,7 @@ import type { RouterOutputs } from "@trellis/api";
 import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { ConfirmButton } from "../ui/confirm-button";
-import { Loading, NeedsRole, QueryError } from "../ui/status";
+import { NeedsRole, QueryView } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { hasRole } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
@@ -243,19 +243,15 @@ function ScheduleList({ canEdit }: { canEdit: boolean }) {
           <p className="muted">Times are shown in each schedule&apos;s own time zone.</p>
         </div>
       </div>
-      {schedules.isPending ? (
-        <Loading>Loading schedules…</Loading>
-      ) : schedules.isError ? (
-        <QueryError error={schedules.error} what="schedules" onRetry={() => void schedules.refetch()} />
-      ) : schedules.data.length === 0 ? (
-        <p className="empty">No schedules yet.{canEdit ? " Create one below to run a workflow on a timetable." : ""}</p>
-      ) : (
-        <ul className="schedule-list" aria-label="Schedules">
-          {schedules.data.map((schedule) => (
-            <ScheduleItem key={schedule.id} schedule={schedule} workflowName={names.get(schedule.workflowId)} canEdit={canEdit} />
-          ))}
-        </ul>
-      )}
+      <QueryView query={schedules} loading="Loading schedules…" what="schedules" isEmpty={(data) => data.length === 0} empty={<p className="empty">No schedules yet.{canEdit ? " Create one below to run a workflow on a timetable." : ""}</p>}>
+        {(data) => (
+          <ul className="schedule-list" aria-label="Schedules">
+            {data.map((schedule) => (
+              <ScheduleItem key={schedule.id} schedule={schedule} workflowName={names.get(schedule.workflowId)} canEdit={canEdit} />
+            ))}
+          </ul>
+        )}
+      </QueryView>
     </section>
   );
 }

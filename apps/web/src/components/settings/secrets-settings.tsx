@@ -8,8 +8,8 @@ import { useTRPC } from "~/trpc/react";
 import { Field } from "../field";
 import { formatDate, formatDateTime } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
-import { Modal } from "../ui/modal";
-import { Loading, NeedsRole, QueryError } from "../ui/status";
+import { DialogActions, Modal } from "../ui/modal";
+import { NeedsRole, QueryView } from "../ui/status";
 import { hasRole } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
 
@@ -128,76 +128,72 @@ function SecretList({ canManage }: { canManage: boolean }) {
         </div>
       </div>
       {canManage ? null : <NeedsRole role="admin" action="add, rotate or delete secrets" />}
-      {secrets.isPending ? (
-        <Loading>Loading secrets…</Loading>
-      ) : secrets.isError ? (
-        <QueryError error={secrets.error} what="secrets" onRetry={() => void secrets.refetch()} />
-      ) : secrets.data.length === 0 ? (
-        <p className="empty">No secrets yet.{canManage ? " Add one above to use API keys and passwords in workflows." : ""}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Use as</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last rotated</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {secrets.data.map((secret) => (
-                <tr key={secret.id}>
-                  <td className="strong nowrap mono">{secret.name}</td>
-                  <td className="nowrap">
-                    <code>{`{{ secrets.${secret.name} }}`}</code>
-                  </td>
-                  <td className="nowrap">
-                    <time dateTime={secret.createdAt.toISOString()} title={formatDateTime(secret.createdAt)}>
-                      {formatDate(secret.createdAt)}
-                    </time>
-                  </td>
-                  <td className="nowrap">
-                    {secret.rotatedAt ? (
-                      <time dateTime={secret.rotatedAt.toISOString()} title={formatDateTime(secret.rotatedAt)}>
-                        {formatDateTime(secret.rotatedAt)}
-                      </time>
-                    ) : (
-                      <span className="muted">never</span>
-                    )}
-                  </td>
-                  <td className="actions">
-                    {canManage ? (
-                      <span className="row end">
-                        <button type="button" className="button small" aria-label={`Rotate ${secret.name}`} onClick={() => setRotating(secret)}>
-                          Rotate
-                        </button>
-                        <ConfirmButton
-                          label={`Delete ${secret.name}`}
-                          title="Delete secret?"
-                          description={
-                            <p>
-                              Workflows that use <code>{`{{ secrets.${secret.name} }}`}</code> will fail until a secret with that name exists again. This cannot be
-                              undone.
-                            </p>
-                          }
-                          confirmLabel="Delete secret"
-                          onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, secretId: secret.id })}
-                        >
-                          Delete
-                        </ConfirmButton>
-                      </span>
-                    ) : null}
-                  </td>
+      <QueryView query={secrets} loading="Loading secrets…" what="secrets" isEmpty={(data) => data.length === 0} empty={<p className="empty">No secrets yet.{canManage ? " Add one above to use API keys and passwords in workflows." : ""}</p>}>
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Use as</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last rotated</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.map((secret) => (
+                  <tr key={secret.id}>
+                    <td className="strong nowrap mono">{secret.name}</td>
+                    <td className="nowrap">
+                      <code>{`{{ secrets.${secret.name} }}`}</code>
+                    </td>
+                    <td className="nowrap">
+                      <time dateTime={secret.createdAt.toISOString()} title={formatDateTime(secret.createdAt)}>
+                        {formatDate(secret.createdAt)}
+                      </time>
+                    </td>
+                    <td className="nowrap">
+                      {secret.rotatedAt ? (
+                        <time dateTime={secret.rotatedAt.toISOString()} title={formatDateTime(secret.rotatedAt)}>
+                          {formatDateTime(secret.rotatedAt)}
+                        </time>
+                      ) : (
+                        <span className="muted">never</span>
+                      )}
+                    </td>
+                    <td className="actions">
+                      {canManage ? (
+                        <span className="row end">
+                          <button type="button" className="button small" aria-label={`Rotate ${secret.name}`} onClick={() => setRotating(secret)}>
+                            Rotate
+                          </button>
+                          <ConfirmButton
+                            label={`Delete ${secret.name}`}
+                            title="Delete secret?"
+                            description={
+                              <p>
+                                Workflows that use <code>{`{{ secrets.${secret.name} }}`}</code> will fail until a secret with that name exists again. This cannot be
+                                undone.
+                              </p>
+                            }
+                            confirmLabel="Delete secret"
+                            onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, secretId: secret.id })}
+                          >
+                            Delete
+                          </ConfirmButton>
+                        </span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
       <RotateSecretDialog secret={rotating} onClose={() => setRotating(undefined)} />
     </section>
   );
@@ -243,14 +239,11 @@ function RotateSecretDialog({ secret, onClose }: { secret: Secret | undefined; o
           </div>
         ) : null}
         <Field label="New value" name="value" type="password" required autoFocus autoComplete="new-password" spellCheck={false} errors={failure?.fieldErrors.value} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
+        <DialogActions onCancel={close}>
           <button type="submit" className="button primary" disabled={rotate.isPending}>
             {rotate.isPending ? "Rotating…" : "Rotate secret"}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Modal>
   );

@@ -54,3 +54,15 @@ export function Modal({ open, onClose, title, description, children, wide }: Mod
     </dialog>
   );
 }
+
+/** A dialog's footer: the button that backs out (Cancel unless told), then the dialog's own actions. */
+export function DialogActions({ onCancel, cancelLabel = "Cancel", children }: { onCancel: () => void; cancelLabel?: string; children: ReactNode }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button" onClick={onCancel}>
+        {cancelLabel}
+      </button>
+      {children}
+    </div>
+  );
+}

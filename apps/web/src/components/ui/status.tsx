@@ -28,6 +28,42 @@ export function QueryError({ error, what, onRetry }: { error: unknown; what: str
   );
 }
 
+/** The parts of a react-query result that `QueryView` reads. */
+export interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => Promise<unknown>;
+}
+
+/**
+ * A query's three states before its content: `Loading` while pending, `QueryError` with a retry when it failed,
+ * then `empty` if `isEmpty` says there is nothing to show, else `children` with the data.
+ */
+export function QueryView<T>({
+  query,
+  loading,
+  what,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: QueryLike<T>;
+  loading: ReactNode;
+  what: string;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading>{loading}</Loading>;
+  if (query.isError) return <QueryError error={query.error} what={what} onRetry={() => void query.refetch()} />;
+  // Neither pending nor failed: react-query's success state, where data is set.
+  const data = query.data as T;
+  if (isEmpty?.(data)) return <>{empty}</>;
+  return <>{children(data)}</>;
+}
+
 /** "You need the admin role" (or editor, owner) for pages and sections the caller's role does not reach. */
 export function NeedsRole({ role, action }: { role: "editor" | "admin" | "owner"; action: string }) {
   return (

@@ -7,7 +7,7 @@ import type { RouterInputs, RouterOutputs } from "@trellis/api";
 import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { Icon } from "../editor/icons";
-import { Modal } from "../ui/modal";
+import { DialogActions, Modal } from "../ui/modal";
 import { useWorkspace } from "../workspace/workspace-context";
 
 type ImportDocument = Omit<RouterInputs["workflow"]["import"], "workspaceId">;
@@ -85,14 +85,11 @@ function ImportForm({ onClose }: { onClose: () => void }) {
             </li>
           ))}
         </ul>
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Close
-          </button>
+        <DialogActions onCancel={onClose} cancelLabel="Close">
           <button type="button" className="button primary" onClick={() => open(result.workflow.id)}>
             Open in editor
           </button>
-        </div>
+        </DialogActions>
       </div>
     );
   }
@@ -139,14 +136,11 @@ function ImportForm({ onClose }: { onClose: () => void }) {
           ) : null}
         </div>
       ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button type="submit" className="button primary" disabled={!text.trim() || importWorkflow.isPending || importWorkflow.isSuccess}>
           {importWorkflow.isPending ? "Importing…" : "Import"}
         </button>
-      </div>
+      </DialogActions>
     </form>
   );
 }

@@ -6,7 +6,7 @@ import type { FormEvent } from "react";
 import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { Field } from "../field";
-import { Modal } from "../ui/modal";
+import { DialogActions, Modal } from "../ui/modal";
 import { useWorkspace } from "../workspace/workspace-context";
 
 /** Names a new workflow (which starts with a manual trigger) and opens it. */
@@ -42,14 +42,11 @@ export function NewWorkflowDialog({ open, onClose }: { open: boolean; onClose: (
         ) : null}
         <Field label="Name" name="name" placeholder="e.g. Route new orders" maxLength={120} required autoFocus autoComplete="off" errors={failure?.fieldErrors.name} />
         <Field label="Description" name="description" placeholder="Optional" maxLength={2000} autoComplete="off" errors={failure?.fieldErrors.description} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose}>
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? "Creating…" : "Create and open"}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Modal>
   );

@@ -7,8 +7,10 @@ import type { RouterOutputs } from "@trellis/api";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { Icon } from "../editor/icons";
 import { formatDateTime, timeFromNow } from "../format";
+import { RunStatusBadge } from "../runs/run-status";
 import { ConfirmButton } from "../ui/confirm-button";
-import { Loading, QueryError } from "../ui/status";
+import { QueryView } from "../ui/status";
+import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
 import { ImportDialog } from "./import-dialog";
 import { NewWorkflowDialog } from "./new-workflow-dialog";
@@ -99,91 +101,99 @@ export function WorkflowList({ canEdit }: { canEdit: boolean }) {
           </div>
           {list.isFetching && !list.isPending ? <span className="spinner" aria-hidden /> : null}
         </div>
-        {list.isPending ? (
-          <Loading>Loading workflows…</Loading>
-        ) : list.isError ? (
-          <QueryError error={list.error} what="workflows" onRetry={() => void list.refetch()} />
-        ) : items.length === 0 ? (
-          query ? (
-            <p className="empty">No workflow’s name contains “{query}”.</p>
-          ) : (
-            <div className="empty empty-state">
-              <span className="empty-icon" aria-hidden>
-                <Icon name="workflow" size={26} />
-              </span>
-              <h3>No workflows yet</h3>
-              <p className="muted">
-                {canEdit
-                  ? "Start from a blank canvas, from one of the templates, or by importing a workflow exported as JSON."
-                  : "Editors of this workspace have not created any workflow yet."}
-              </p>
-              {createButtons}
-            </div>
-          )
-        ) : (
-          <div className="table-wrap">
-            <table className="table workflow-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last updated</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((workflow) => (
-                  <tr key={workflow.id}>
-                    <td>
-                      <Link href={`${base}/${workflow.id}`} className="workflow-link">
-                        {workflow.name}
-                      </Link>
-                      {workflow.description ? <p className="muted small workflow-description">{workflow.description}</p> : null}
-                    </td>
-                    <td>
-                      <Status workflow={workflow} />
-                    </td>
-                    <td className="nowrap">
-                      <time dateTime={workflow.updatedAt.toISOString()} title={formatDateTime(workflow.updatedAt)}>
-                        {timeFromNow(workflow.updatedAt, now)}
-                      </time>
-                    </td>
-                    <td className="actions">
-                      {canEdit ? (
-                        <>
-                          <button
-                            type="button"
-                            className="button small"
-                            aria-label={`Duplicate ${workflow.name}`}
-                            disabled={duplicate.isPending}
-                            onClick={() => duplicate.mutate({ workspaceId: workspace.id, workflowId: workflow.id })}
-                          >
-                            Duplicate
-                          </button>{" "}
-                          <ConfirmButton
-                            label={`Delete ${workflow.name}`}
-                            title="Delete workflow?"
-                            description={
-                              <p>
-                                “{workflow.name}” and its schedules stop; past runs stay in the run history. This cannot be undone from the app.
-                              </p>
-                            }
-                            confirmLabel="Delete workflow"
-                            onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, workflowId: workflow.id })}
-                          >
-                            Delete
-                          </ConfirmButton>
-                        </>
-                      ) : null}
-                    </td>
+        <QueryView
+          query={list}
+          loading="Loading workflows…"
+          what="workflows"
+          isEmpty={() => items.length === 0}
+          empty={
+            query ? (
+              <p className="empty">No workflow’s name contains “{query}”.</p>
+            ) : (
+              <div className="empty empty-state">
+                <span className="empty-icon" aria-hidden>
+                  <Icon name="workflow" size={26} />
+                </span>
+                <h3>No workflows yet</h3>
+                <p className="muted">
+                  {canEdit
+                    ? "Start from a blank canvas, from one of the templates, or by importing a workflow exported as JSON."
+                    : "Editors of this workspace have not created any workflow yet."}
+                </p>
+                {createButtons}
+              </div>
+            )
+          }
+        >
+          {() => (
+            <div className="table-wrap">
+              <table className="table workflow-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Last run</th>
+                    <th scope="col">Last updated</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {items.map((workflow) => (
+                    <tr key={workflow.id}>
+                      <td>
+                        <Link href={`${base}/${workflow.id}`} className="workflow-link">
+                          {workflow.name}
+                        </Link>
+                        {workflow.description ? <p className="muted small workflow-description">{workflow.description}</p> : null}
+                      </td>
+                      <td>
+                        <Status workflow={workflow} />
+                      </td>
+                      <td className="nowrap">
+                        <LastRun workflow={workflow} slug={workspace.slug} now={now} />
+                      </td>
+                      <td className="nowrap">
+                        <time dateTime={workflow.updatedAt.toISOString()} title={formatDateTime(workflow.updatedAt)}>
+                          {timeFromNow(workflow.updatedAt, now)}
+                        </time>
+                      </td>
+                      <td className="actions">
+                        {canEdit ? (
+                          <>
+                            <button
+                              type="button"
+                              className="button small"
+                              aria-label={`Duplicate ${workflow.name}`}
+                              disabled={duplicate.isPending}
+                              onClick={() => duplicate.mutate({ workspaceId: workspace.id, workflowId: workflow.id })}
+                            >
+                              Duplicate
+                            </button>{" "}
+                            <ConfirmButton
+                              label={`Delete ${workflow.name}`}
+                              title="Delete workflow?"
+                              description={
+                                <p>
+                                  “{workflow.name}” and its schedules stop; past runs stay in the run history. This cannot be undone from the app.
+                                </p>
+                              }
+                              confirmLabel="Delete workflow"
+                              onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, workflowId: workflow.id })}
+                            >
+                              Delete
+                            </ConfirmButton>
+                          </>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryView>
         {duplicate.isError ? (
           <div className="alert error" role="alert">
             Could not duplicate: {duplicate.error.message}
@@ -202,5 +212,24 @@ export function WorkflowList({ canEdit }: { canEdit: boolean }) {
       <TemplateDialog open={dialog === "template"} onClose={() => setDialog(null)} />
       <ImportDialog open={dialog === "import"} onClose={() => setDialog(null)} />
     </>
+  );
+}
+
+/** The workflow's most recent run: its result, linking to the run inspector. */
+function LastRun({ workflow, slug, now }: { workflow: WorkflowSummary; slug: string; now: number }) {
+  const run = workflow.lastRun;
+  if (!run) return <span className="muted">Never run</span>;
+  return (
+    <Link href={workspacePaths.run(slug, run.id)} className="last-run-link" aria-label={`Last run of ${workflow.name}: ${run.status}`}>
+      <RunStatusBadge status={run.status} />
+      {run.finishedAt ? (
+        <>
+          {" "}
+          <time className="muted small" dateTime={run.finishedAt.toISOString()} title={formatDateTime(run.finishedAt)}>
+            {timeFromNow(run.finishedAt, now)}
+          </time>
+        </>
+      ) : null}
+    </Link>
   );
 }

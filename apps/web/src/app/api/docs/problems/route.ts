@@ -12,6 +12,7 @@ const explanations: Record<string, string> = {
   "unsupported-media-type": "Send the body as application/json.",
   "unprocessable-content": "The input is not valid. `errors` holds messages by field path; `problems` holds compiler problems by node and edge.",
   "precondition-required": "The operation changes a revisioned resource: send If-Match with the ETag of your last read.",
+  "method-not-allowed": "A webhook answers only the HTTP method its workflow's webhook trigger listens on; the Allow header names it.",
   "too-many-requests": "Slow down and retry after the time the Retry-After header gives.",
   "internal-server-error": "Something failed on the server. Quote the requestId when reporting it.",
   "service-unavailable": "The server cannot answer now (for example, the database is unreachable). Retry later.",
