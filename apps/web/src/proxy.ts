@@ -14,6 +14,9 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// The API routes echo the request id themselves; running the proxy for them
+// would only add a second pass through Next's request pipeline to every
+// webhook delivery and API call.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/(?:hooks|v1|trpc|health|inngest)(?:/|$)|_next/static|_next/image|favicon.ico).*)"],
 };

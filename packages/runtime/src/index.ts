@@ -34,6 +34,7 @@ export { deleteExpiredDeliveries, deleteExpiredRuns, type RetentionBatchOptions 
 
 export { closeRunEventBus, getRunEventBus, RunEventBus, watchRunEvents, type RunEventFilter, type RunEventListener } from "./bus/run-event-bus";
 export { acquireNotificationListener, type NotificationListener } from "./bus/notification-listener";
+export { CONFIG_CHANNEL, ConfigCache, invalidateConfig, startConfigCaches, type ConfigChange } from "./bus/config-cache";
 export type { RunEventNotice } from "./bus/channels";
 
 export { sqlForDatabase, sqlForHandle, toSql, type Db, type Sql, type Statement } from "./sql/sql-client";

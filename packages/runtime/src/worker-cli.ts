@@ -1,5 +1,6 @@
 import { chooseDriver, openDatabase } from "@trellis/db";
 import { ConfigError, env } from "@trellis/config";
+import { startConfigCaches } from "./bus/config-cache";
 import { closeRunEventBus } from "./bus/run-event-bus";
 import { startEmbeddedRuntime } from "./embedded/runtime";
 
@@ -27,6 +28,8 @@ async function main(): Promise<number> {
 
   const handle = openDatabase({ url: config.DATABASE_URL, driver: config.DATABASE_DRIVER, poolMax: config.DATABASE_POOL_MAX });
   const runtime = await startEmbeddedRuntime({ handle });
+  // Schedules and invocations start runs of workflows' latest versions: look them up from memory.
+  const configCaches = await startConfigCaches(handle);
   console.error(`trellis worker ${runtime.workerId ?? ""} started (concurrency ${config.TRELLIS_WORKER_CONCURRENCY}); SIGTERM stops it gracefully`);
 
   // Nothing else may keep the process alive (every runtime timer is unref'd): this does until a signal.
@@ -39,6 +42,7 @@ async function main(): Promise<number> {
       console.error(`${signal}: finishing steps in flight (up to ${config.TRELLIS_SHUTDOWN_GRACE_MS} ms), then releasing runs`);
       runtime
         .stop()
+        .then(() => configCaches.stop())
         .then(() => closeRunEventBus(handle))
         .then(() => handle.close())
         .then(

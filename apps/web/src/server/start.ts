@@ -3,7 +3,7 @@ import { logger } from "@trellis/config/logger";
 import { resolvePolicies, resolveWorkspaceSecrets, startApiKeyCache, startNotificationDelivery } from "@trellis/api";
 import { authSecret } from "@trellis/auth";
 import { closeAppDatabase, getAppDatabase } from "@trellis/db";
-import { closeRunEventBus, getInngestDriver, selectedDriver, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
+import { closeRunEventBus, getInngestDriver, selectedDriver, startConfigCaches, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
 
 /**
  * Validates configuration (an invalid variable stops the app with a message
@@ -44,6 +44,8 @@ export async function startServer() {
   const notifications = await startNotificationDelivery({ handle, allowedHosts: config.TRELLIS_ALLOWED_HOSTS });
   // REST requests authenticate from memory; revocations reach it through LISTEN/NOTIFY.
   const apiKeyCache = await startApiKeyCache(handle);
+  // Webhook configurations and workflows' latest versions likewise, dropped when a trigger announces a change.
+  const configCaches = await startConfigCaches(handle);
 
   // Let steps in flight finish and hand unfinished runs back, let deliveries in flight end, then close the
   // run event bus's LISTEN connection before the database it listens on.
@@ -53,6 +55,7 @@ export async function startServer() {
         await runtime?.stop();
         await notifications.stop();
         await apiKeyCache.stop();
+        await configCaches.stop();
         await closeRunEventBus(handle);
         await closeAppDatabase();
       } catch (error) {

@@ -5,7 +5,7 @@ import { AppError, conflict, notFound } from "@trellis/config/errors";
 import { postgresErrorCode, schema, UNIQUE_VIOLATION, type Database } from "@trellis/db";
 import { answerModeValues, deliveryVerdictValues } from "@trellis/db/schema";
 import type { Json } from "@trellis/engine";
-import { toSql } from "@trellis/runtime";
+import { invalidateConfig, toSql } from "@trellis/runtime";
 import { acceptDelivery } from "../webhooks/delivery-store";
 import { isBodyless, WEBHOOK_METHODS, webhookMethodOf, type WebhookMethod } from "../webhooks/methods";
 import { isJsonMediaType, mediaTypeOf } from "../webhooks/request-parts";
@@ -252,12 +252,14 @@ export async function updateWebhook(scope: DataScope, input: z.infer<typeof upda
     .returning(viewColumns)
     .catch((error: unknown) => slugTaken(error, changes.slug ?? current.slug));
   if (!row) throw notFound("Webhook");
+  invalidateConfig({ table: "webhooks", id: webhookId });
   return toView(row);
 }
 
 export async function deleteWebhook(scope: DataScope, input: z.infer<typeof webhookIdInput>): Promise<void> {
   const rows = await scope.db.delete(webhooks).where(ofWorkspace(scope.workspaceId, input.webhookId)).returning({ id: webhooks.id });
   if (rows.length === 0) throw notFound("Webhook");
+  invalidateConfig({ table: "webhooks", id: input.webhookId });
 }
 
 /**
@@ -282,6 +284,7 @@ export async function rotateWebhookSecret(scope: DataScope, input: z.infer<typeo
     .where(and(ofWorkspace(scope.workspaceId, input.webhookId), current.secretCiphertext === null ? undefined : eq(webhooks.secretCiphertext, current.secretCiphertext)))
     .returning(viewColumns);
   if (!row) throw conflict("The secret was rotated by someone else meanwhile; rotate again if you still need to");
+  invalidateConfig({ table: "webhooks", id: input.webhookId });
   return { ...toView(row), secret };
 }
 

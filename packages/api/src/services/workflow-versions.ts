@@ -2,6 +2,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError, notFound } from "@trellis/config/errors";
 import { schema } from "@trellis/db";
+import { invalidateConfig } from "@trellis/runtime";
 import { diffDefinitions, definitionDiffSchema } from "./definition-diff";
 import { StaleRevisionError } from "./errors";
 import type { DataScope } from "./scope";
@@ -69,7 +70,7 @@ const summaryColumns = {
  * cannot change between compiling and storing it.
  */
 export async function publishVersion(scope: DataScope, input: z.infer<typeof publishVersionInput>): Promise<z.output<typeof publishedVersionSchema>> {
-  return scope.db.transaction(async (tx) => {
+  const published = await scope.db.transaction(async (tx) => {
     const [workflow] = await tx
       .select({ draft: workflows.draft, revision: workflows.draftRevision })
       .from(workflows)
@@ -101,6 +102,9 @@ export async function publishVersion(scope: DataScope, input: z.infer<typeof pub
     await tx.update(workflows).set({ latestVersionId: version.id, updatedAt: sql`now()` }).where(eq(workflows.id, input.workflowId));
     return { ...version, definition, warnings };
   });
+  // Read-your-writes for this process's caches (the trigger tells the others).
+  invalidateConfig({ table: "workflows", id: input.workflowId });
+  return published;
 }
 
 async function assertWorkflowVisible(scope: DataScope, workflowId: string): Promise<void> {

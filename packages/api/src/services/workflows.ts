@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError, notFound } from "@trellis/config/errors";
 import { schema, type Database } from "@trellis/db";
 import { runStatusValues, type RunStatus } from "@trellis/db/schema";
+import { invalidateConfig } from "@trellis/runtime";
 import type { WorkflowDefinition } from "@trellis/engine";
 import { StaleRevisionError } from "./errors";
 import { cursorSchema, decodeCursor, limitSchema, pageSchema, toPage, type Page } from "./pagination";
@@ -260,7 +261,11 @@ export async function applyRevisionedUpdate(db: Database, workspaceId: string, w
     .set({ ...changes, draftRevision: sql`${workflows.draftRevision} + 1`, updatedAt: sql`now()` })
     .where(and(liveWorkflow(workspaceId, workflowId), eq(workflows.draftRevision, expectedRevision)))
     .returning({ revision: workflows.draftRevision });
-  if (updated) return updated.revision;
+  if (updated) {
+    // Read-your-writes for this process's caches (the trigger tells the others): a limit may have changed.
+    if (changes.concurrencyLimit !== undefined) invalidateConfig({ table: "workflows", id: workflowId });
+    return updated.revision;
+  }
   const [current] = await db
     .select({ revision: workflows.draftRevision })
     .from(workflows)
@@ -287,6 +292,7 @@ export async function deleteWorkflow(scope: DataScope, input: z.infer<typeof wor
       .set({ active: false, nextRunAt: null, updatedAt: sql`now()` })
       .where(and(eq(schema.schedules.workflowId, input.workflowId), eq(schema.schedules.workspaceId, scope.workspaceId)));
   });
+  invalidateConfig({ table: "workflows", id: input.workflowId });
 }
 
 /** A new workflow with the same draft and settings; versions are not copied, it starts unpublished. */

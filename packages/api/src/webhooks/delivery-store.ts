@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Json } from "@trellis/engine";
 import { startRun, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
 
@@ -36,16 +37,32 @@ const insertDelivery = statement(
    RETURNING id`,
 );
 
-// Serialises deliveries with the same dedupe key (and only those) until the
-// transaction ends; the 64-bit hash only risks two keys waiting on each other.
-const lockDedupeKey = statement("webhook_lock_dedupe_key", `SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS locked`);
-
-const findFirstDelivery = statement(
-  "webhook_find_first_delivery",
-  `SELECT id, run_id FROM webhook_deliveries
-   WHERE webhook_id = $1 AND dedupe_key = $2 AND verdict = 'accepted' AND received_at > now() - make_interval(secs => $3)
-   ORDER BY received_at LIMIT 1`,
+/**
+ * Claims the dedupe key for this delivery and logs it, in one statement: a
+ * key seen inside the window keeps pointing at its first delivery (returned,
+ * and nothing is logged); a new or expired key points at this one ($13),
+ * whose row is inserted alongside. Two identical deliveries arriving together
+ * queue on the key's row, and the second sees the first one's claim.
+ */
+const claimKeyAndLog = statement(
+  "webhook_claim_key_and_log",
+  `WITH claim AS (
+     INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id) VALUES ($2, $3, $13)
+     ON CONFLICT (webhook_id, dedupe_key) DO UPDATE SET
+       delivery_id = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $14)
+         THEN excluded.delivery_id ELSE webhook_dedupe_keys.delivery_id END,
+       first_received_at = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $14)
+         THEN excluded.first_received_at ELSE webhook_dedupe_keys.first_received_at END
+     RETURNING delivery_id
+   ), logged AS (
+     INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, dedupe_key, verdict, status_code, reason, content_type, headers, query, body, run_id, replay_of)
+     SELECT $13, $1, $2, $3, $4::webhook_delivery_verdict, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12 FROM claim WHERE claim.delivery_id = $13
+     RETURNING id
+   )
+   SELECT delivery_id FROM claim`,
 );
+
+const selectDeliveryRun = statement("webhook_delivery_run", `SELECT run_id FROM webhook_deliveries WHERE id = $1`);
 
 const setStatusCode = statement("webhook_set_delivery_status", `UPDATE webhook_deliveries SET status_code = $2 WHERE id = $1`);
 
@@ -61,21 +78,26 @@ interface AcceptInput {
   replayOf?: string | null;
 }
 
+/** Thrown inside the accepting transaction to roll its run back: the key belongs to an earlier delivery. */
+class DuplicateDelivery extends Error {
+  constructor(readonly firstDeliveryId: string) {
+    super("duplicate webhook delivery");
+  }
+}
+
 /**
  * Records an accepted delivery and starts its run in ONE transaction, so
- * neither exists without the other. With a dedupe key, an advisory lock on
- * (webhook, key) taken before looking for an earlier delivery makes two
- * identical deliveries arriving together queue behind each other: the second
- * sees the first one's committed row and is logged as its duplicate. The
- * lock must be its own statement: a statement's snapshot is taken when it
- * starts, before it could wait for the lock.
+ * neither exists without the other. With a dedupe key, the statement that
+ * logs the delivery first claims the key (see `claimKeyAndLog`); when an
+ * earlier delivery holds it, the transaction rolls back (no run) and the
+ * request is logged as that delivery's duplicate, answering with its run.
  */
-export function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDelivery> {
+export async function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDelivery> {
   const { webhook, parts } = input;
-  const row = (verdict: "accepted" | "duplicate", runId: string | null, dedupeKey: string | null) => [
+  const row = (verdict: "accepted" | "duplicate", runId: string | null) => [
     webhook.workspaceId,
     webhook.id,
-    dedupeKey,
+    input.dedupeKey,
     verdict,
     202,
     null,
@@ -86,26 +108,33 @@ export function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDe
     runId,
     input.replayOf ?? null,
   ];
-  return sql.transaction(async (tx) => {
-    if (input.dedupeKey !== null) {
-      await tx.query(lockDedupeKey, [`webhook-dedupe:${webhook.id}:${input.dedupeKey}`]);
-      const [first] = await tx.query<{ id: string; run_id: string | null }>(findFirstDelivery, [webhook.id, input.dedupeKey, input.dedupeWindowSeconds]);
-      if (first) {
-        const [logged] = await tx.query<{ id: string }>(insertDelivery, row("duplicate", first.run_id, input.dedupeKey));
-        return { deliveryId: first.id, runId: first.run_id, duplicate: true, loggedId: (logged as { id: string }).id };
+  try {
+    return await sql.transaction(async (tx) => {
+      const { run } = await startRun(tx, {
+        workspaceId: webhook.workspaceId,
+        workflowId: webhook.workflowId,
+        triggerKind: input.triggerKind ?? "webhook",
+        input: input.runInput,
+        latest: webhook.latest ?? undefined,
+      });
+      if (input.dedupeKey === null) {
+        const [logged] = await tx.query<{ id: string }>(insertDelivery, row("accepted", run.id));
+        const id = (logged as { id: string }).id;
+        return { deliveryId: id, runId: run.id, duplicate: false, loggedId: id };
       }
-    }
-    const { run } = await startRun(tx, {
-      workspaceId: webhook.workspaceId,
-      workflowId: webhook.workflowId,
-      triggerKind: input.triggerKind ?? "webhook",
-      input: input.runInput,
-      latest: webhook.latest ?? undefined,
+      const id = randomUUID();
+      const [claim] = await tx.query<{ delivery_id: string }>(claimKeyAndLog, [...row("accepted", run.id), id, input.dedupeWindowSeconds]);
+      if (claim?.delivery_id !== id) throw new DuplicateDelivery(claim?.delivery_id as string);
+      return { deliveryId: id, runId: run.id, duplicate: false, loggedId: id };
     });
-    const [logged] = await tx.query<{ id: string }>(insertDelivery, row("accepted", run.id, input.dedupeKey));
-    const id = (logged as { id: string }).id;
-    return { deliveryId: id, runId: run.id, duplicate: false, loggedId: id };
-  });
+  } catch (error) {
+    if (!(error instanceof DuplicateDelivery)) throw error;
+    // The first delivery committed before its claim could be seen: its run is readable now.
+    const [first] = await sql.query<{ run_id: string | null }>(selectDeliveryRun, [error.firstDeliveryId]);
+    const runId = first?.run_id ?? null;
+    const [logged] = await sql.query<{ id: string }>(insertDelivery, row("duplicate", runId));
+    return { deliveryId: error.firstDeliveryId, runId, duplicate: true, loggedId: (logged as { id: string }).id };
+  }
 }
 
 /**

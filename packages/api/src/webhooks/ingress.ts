@@ -3,7 +3,7 @@ import { AppError, notFound } from "@trellis/config/errors";
 import { logger } from "@trellis/config/logger";
 import { getAppDatabase, type DatabaseHandle } from "@trellis/db";
 import type { Json } from "@trellis/engine";
-import { sqlForHandle, type Sql } from "@trellis/runtime";
+import { ConfigCache, sqlForHandle, type Sql } from "@trellis/runtime";
 import { limit, rateLimitHeaders } from "../rate-limit";
 import { readBytesLimited } from "../rest/body";
 import { HttpProblem, problemResponse } from "../rest/problem";
@@ -25,7 +25,9 @@ interface IngressWebhook {
   workflowId: string;
   scheme: SignatureScheme;
   signatureHeader: string | null;
-  secrets: string[];
+  secret: string | null;
+  /** The secret before the last rotation, and until when it keeps verifying (epoch ms). */
+  previous: { secret: string; until: number } | null;
   allowedContentTypes: string[];
   answerMode: "accepted" | "result";
   resultTimeoutMs: number;
@@ -46,7 +48,7 @@ interface WebhookRow {
   signature_header: string | null;
   secret_ciphertext: string | null;
   previous_secret_ciphertext: string | null;
-  previous_valid: boolean | null;
+  previous_secret_expires_at: Date | string | null;
   allowed_content_types: string[];
   answer_mode: "accepted" | "result";
   result_timeout_ms: number;
@@ -62,7 +64,7 @@ interface WebhookRow {
 const selectWebhook = statement(
   "webhook_by_slug",
   `SELECT h.id, h.workspace_id, h.workflow_id, h.signature_scheme, h.signature_header, h.secret_ciphertext, h.previous_secret_ciphertext,
-     h.previous_secret_expires_at > now() AS previous_valid, h.allowed_content_types, h.answer_mode, h.result_timeout_ms,
+     h.previous_secret_expires_at, h.allowed_content_types, h.answer_mode, h.result_timeout_ms,
      h.dedupe_window_seconds, h.max_body_bytes, h.rate_limit, h.rate_limit_window_seconds, w.latest_version_id, w.concurrency_limit,
      (SELECT n->'config'->>'method' FROM workflow_versions v CROSS JOIN LATERAL jsonb_array_elements(v.definition->'nodes') n
        WHERE v.id = w.latest_version_id AND n->>'type' = 'trigger.webhook' LIMIT 1) AS trigger_method
@@ -73,22 +75,36 @@ const selectWebhook = statement(
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
 const DEFAULT_RATE_WINDOW_S = 60;
 
+/**
+ * Active webhooks by slug, with their workflow's latest version: every
+ * delivery needs one, and a change to the webhook or its workflow announces
+ * itself on the configuration channel (see `ConfigCache`).
+ */
+const webhooksBySlug = new ConfigCache<IngressWebhook>("webhook-by-slug", {
+  affected: (webhook, change) => (change.table === "webhooks" && change.id === webhook.id) || (change.table === "workflows" && change.id === webhook.workflowId),
+});
+
 async function findWebhook(sql: Sql, slug: string): Promise<IngressWebhook | null> {
   // A slug that could never exist does not cost a query.
   if (!SLUG.test(slug)) return null;
+  return webhooksBySlug.get(sql.scope, slug, () => loadWebhook(sql, slug));
+}
+
+async function loadWebhook(sql: Sql, slug: string): Promise<IngressWebhook | null> {
   const [row] = await sql.query<WebhookRow>(selectWebhook, [slug]);
   if (!row) return null;
-  const secrets: string[] = [];
-  if (row.secret_ciphertext) secrets.push(decryptWebhookSecret(row.workspace_id, row.id, row.secret_ciphertext));
-  // The previous secret keeps verifying only inside its rotation overlap.
-  if (row.previous_secret_ciphertext && row.previous_valid) secrets.push(decryptWebhookSecret(row.workspace_id, row.id, row.previous_secret_ciphertext));
+  const previousUntil = row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at).getTime();
   return {
     id: row.id,
     workspaceId: row.workspace_id,
     workflowId: row.workflow_id,
     scheme: row.signature_scheme,
     signatureHeader: row.signature_header,
-    secrets,
+    secret: row.secret_ciphertext ? decryptWebhookSecret(row.workspace_id, row.id, row.secret_ciphertext) : null,
+    previous:
+      row.previous_secret_ciphertext && previousUntil !== null
+        ? { secret: decryptWebhookSecret(row.workspace_id, row.id, row.previous_secret_ciphertext), until: previousUntil }
+        : null,
     allowedContentTypes: row.allowed_content_types,
     answerMode: row.answer_mode,
     resultTimeoutMs: Number(row.result_timeout_ms),
@@ -98,6 +114,13 @@ async function findWebhook(sql: Sql, slug: string): Promise<IngressWebhook | nul
     latest: row.latest_version_id ? { versionId: row.latest_version_id, concurrencyLimit: row.concurrency_limit === null ? null : Number(row.concurrency_limit) } : null,
     method: webhookMethodOf(row.trigger_method),
   };
+}
+
+/** The secrets a signature may use now: the current one, and the previous one inside its rotation overlap. */
+function verifyingSecrets(webhook: IngressWebhook, now = Date.now()): string[] {
+  const secrets = webhook.secret === null ? [] : [webhook.secret];
+  if (webhook.previous && webhook.previous.until > now) secrets.push(webhook.previous.secret);
+  return secrets;
 }
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
@@ -202,7 +225,7 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
 
     const signature = verifySignature({
       scheme: webhook.scheme,
-      secrets: webhook.secrets,
+      secrets: verifyingSecrets(webhook),
       rawBody,
       headers: request.headers,
       hmacHeader: webhook.signatureHeader ?? undefined,

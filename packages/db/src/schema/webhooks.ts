@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { runs } from "./runs";
 import { users } from "./users";
 import { workflows } from "./workflows";
@@ -56,7 +56,8 @@ export const deliveryVerdictEnum = pgEnum("webhook_delivery_verdict", deliveryVe
 /**
  * The delivery log. An accepted delivery is written in the same transaction
  * as its run, so there is never one without the other; `dedupeKey` (the
- * sender's delivery id, or the body's SHA-256) finds a duplicate's first run.
+ * sender's delivery id, or the body's SHA-256) is claimed in
+ * `webhook_dedupe_keys`, which points a duplicate at the first delivery.
  */
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
@@ -82,12 +83,29 @@ export const webhookDeliveries = pgTable(
     replayOf: uuid(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index("webhook_deliveries_webhook_id_received_at_idx").on(t.webhookId, t.receivedAt.desc()),
-    index("webhook_deliveries_dedupe_idx")
-      .on(t.webhookId, t.dedupeKey, t.receivedAt)
-      .where(sql`${t.verdict} = 'accepted'`),
-  ],
+  (t) => [index("webhook_deliveries_webhook_id_received_at_idx").on(t.webhookId, t.receivedAt.desc())],
+);
+
+/**
+ * One row per dedupe key a webhook has seen inside its window: the first
+ * accepted delivery. Ingress claims a key with INSERT … ON CONFLICT in the
+ * statement that logs the delivery, so two identical deliveries arriving
+ * together queue on the key's row and the second finds the first; a row
+ * older than the webhook's window is claimed afresh. Retention prunes them.
+ */
+export const webhookDedupeKeys = pgTable(
+  "webhook_dedupe_keys",
+  {
+    webhookId: uuid()
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    dedupeKey: text().notNull(),
+    deliveryId: uuid()
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    firstReceivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.dedupeKey] }), index("webhook_dedupe_keys_delivery_id_idx").on(t.deliveryId)],
 );
 
 /** A workspace's subscription of a URL to run outcomes. */

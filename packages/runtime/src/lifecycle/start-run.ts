@@ -1,5 +1,6 @@
 import type { Json } from "@trellis/engine";
 import { AppError, badRequest, fieldErrorsFromIssues, notFound } from "@trellis/config/errors";
+import { ConfigCache } from "../bus/config-cache";
 import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
 import { findLocalWorker } from "../embedded/local-workers";
 import { selectedDriver } from "../inngest/selection";
@@ -48,11 +49,27 @@ export interface StartRunsInput extends Omit<StartRunInput, keyof StartRunItem> 
 
 const selectVersion = statement(
   "select_run_version",
-  `SELECT w.id AS workflow_id, v.id AS version_id, w.concurrency_limit
+  `SELECT w.id AS workflow_id, w.workspace_id, v.id AS version_id, w.concurrency_limit
    FROM workflows w
    LEFT JOIN workflow_versions v ON v.workflow_id = w.id AND v.id = coalesce($3::uuid, w.latest_version_id)
    WHERE w.id = $1 AND w.workspace_id = $2 AND w.deleted_at IS NULL`,
 );
+
+interface VersionRow {
+  workflow_id: string;
+  workspace_id: string;
+  version_id: string | null;
+  concurrency_limit: number | null;
+}
+
+/**
+ * Workflows' latest version and concurrency limit, the lookup every start of
+ * a workflow's latest version makes; a publish, a limit change or a delete
+ * announces itself on the configuration channel.
+ */
+const workflowHeads = new ConfigCache<VersionRow>("workflow-head", {
+  affected: (head, change) => change.table === "workflows" && change.id === head.workflow_id,
+});
 
 /** The version a run starts on, compiled: NOT_FOUND / CONFLICT when there is none to run. */
 export async function versionToRun(
@@ -61,12 +78,13 @@ export async function versionToRun(
 ): Promise<CompiledVersion & { concurrencyLimit: number | null }> {
   if (!isUuid(options.workflowId) || !isUuid(options.workspaceId)) throw notFound("Workflow");
   if (options.versionId !== undefined && !isUuid(options.versionId)) throw notFound("Workflow version");
-  const [row] = await sql.query<{ workflow_id: string; version_id: string | null; concurrency_limit: number | null }>(selectVersion, [
-    options.workflowId,
-    options.workspaceId,
-    options.versionId ?? null,
-  ]);
-  if (!row) throw notFound("Workflow");
+  const load = async () => {
+    const [row] = await sql.query<VersionRow>(selectVersion, [options.workflowId, options.workspaceId, options.versionId ?? null]);
+    return row ?? null;
+  };
+  // A named version is looked up each time: only the latest is what a workflow's head says.
+  const row = options.versionId === undefined ? await workflowHeads.get(sql.scope, options.workflowId, load) : await load();
+  if (!row || row.workspace_id !== options.workspaceId) throw notFound("Workflow");
   if (!row.version_id) {
     if (options.versionId) throw notFound("Workflow version");
     throw new AppError("CONFLICT", "The workflow has no published version: publish it before running it");

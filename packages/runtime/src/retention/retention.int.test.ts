@@ -60,6 +60,12 @@ const insertWebhookDelivery = statement(
   `INSERT INTO webhook_deliveries (workspace_id, webhook_id, verdict, status_code, headers, body, received_at)
    VALUES ($1, $2, 'accepted', 202, '{}'::jsonb, '{}', now() - make_interval(days => $3)) RETURNING id`,
 );
+const insertDedupeKey = statement(
+  "test_insert_dedupe_key",
+  `INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id, first_received_at)
+   SELECT webhook_id, 'sha256:' || id, id, received_at FROM webhook_deliveries WHERE id = $1`,
+);
+const remainingDedupeKeys = statement("test_remaining_dedupe_keys", `SELECT delivery_id AS id FROM webhook_dedupe_keys WHERE delivery_id = ANY($1::uuid[])`);
 const insertNotification = statement(
   "test_insert_notification_delivery",
   `INSERT INTO notification_deliveries (workspace_id, run_id, event, url, payload, status, created_at)
@@ -71,7 +77,7 @@ const remaining = statement(
 );
 
 function deliverySuite(ctx: DriverSuiteContext) {
-  it("deletes webhook and notification deliveries past their workspace's retention, keeping pending notifications and deduplication windows", async () => {
+  it("deletes webhook and notification deliveries past their workspace's retention and dedupe keys past their window, keeping pending notifications and deduplication windows", async () => {
     const sql = sqlForHandle(ctx.handle());
     const user = await createUser(ctx.db());
     const monthly = await createWorkspace(ctx.db(), user.id, { runRetentionDays: 30 });
@@ -108,12 +114,17 @@ function deliverySuite(ctx: DriverSuiteContext) {
       await notification(daily.id, "failed", 0),
     ];
 
+    // Dedupe keys go when their webhook's window has passed, even when the delivery they point at stays.
+    const keyed = { expired: [kept[0] as string], kept: [kept[1] as string] };
+    for (const id of [...keyed.expired, ...keyed.kept]) await sql.query(insertDedupeKey, [id]);
+
     // A small batch size makes each table's pass go round more than once.
-    expect(await deleteExpiredDeliveries(ctx.handle(), { batchSize: 2 })).toEqual({ webhookDeliveries: 4, notificationDeliveries: 3 });
+    expect(await deleteExpiredDeliveries(ctx.handle(), { batchSize: 2 })).toEqual({ webhookDeliveries: 4, notificationDeliveries: 3, dedupeKeys: 1 });
+    expect((await sql.query<{ id: string }>(remainingDedupeKeys, [[...keyed.expired, ...keyed.kept]])).map((row) => row.id)).toEqual(keyed.kept);
     const left = new Set((await sql.query<{ id: string }>(remaining, [[...expired, ...kept]])).map((row) => row.id));
     expect(expired.filter((id) => left.has(id))).toEqual([]);
     expect(kept.filter((id) => !left.has(id))).toEqual([]);
-    expect(await deleteExpiredDeliveries(ctx.handle())).toEqual({ webhookDeliveries: 0, notificationDeliveries: 0 });
+    expect(await deleteExpiredDeliveries(ctx.handle())).toEqual({ webhookDeliveries: 0, notificationDeliveries: 0, dedupeKeys: 0 });
   });
 
   it("stops after its batches, leaving the rest for the next pass", async () => {

@@ -36,6 +36,22 @@ const deleteExpiredWebhookDeliveries = statement(
 );
 
 /**
+ * Deletes a batch of dedupe keys older than their webhook's window: ingress
+ * would claim them afresh anyway, and a key must not outlive the window only
+ * because the delivery it points at is kept longer.
+ */
+const deleteExpiredDedupeKeys = statement(
+  "delete_expired_webhook_dedupe_keys",
+  `WITH expired AS (
+     SELECT k.webhook_id, k.dedupe_key FROM webhook_dedupe_keys k JOIN webhooks h ON h.id = k.webhook_id
+     WHERE k.first_received_at <= now() - make_interval(secs => h.dedupe_window_seconds)
+     LIMIT $1
+   )
+   DELETE FROM webhook_dedupe_keys k USING expired e
+   WHERE k.webhook_id = e.webhook_id AND k.dedupe_key = e.dedupe_key RETURNING k.delivery_id AS id`,
+);
+
+/**
  * Deletes a batch of outbound notification deliveries created longer ago than
  * their workspace's retention, once settled (delivered or failed for good): a
  * pending one is still owed to its receiver, however old.
@@ -74,13 +90,14 @@ export async function deleteExpiredRuns(db: Db, options: RetentionBatchOptions =
   return deleteInBatches(toSql(db), deleteExpired, options);
 }
 
-/** Deletes expired webhook and notification deliveries, in bounded batches like the runs; returns how many of each. */
+/** Deletes expired webhook dedupe keys and webhook and notification deliveries, in bounded batches like the runs; returns how many of each. */
 export async function deleteExpiredDeliveries(
   db: Db,
   options: RetentionBatchOptions = {},
-): Promise<{ webhookDeliveries: number; notificationDeliveries: number }> {
+): Promise<{ webhookDeliveries: number; notificationDeliveries: number; dedupeKeys: number }> {
   const sql = toSql(db);
   return {
+    dedupeKeys: await deleteInBatches(sql, deleteExpiredDedupeKeys, options),
     webhookDeliveries: await deleteInBatches(sql, deleteExpiredWebhookDeliveries, options),
     notificationDeliveries: await deleteInBatches(sql, deleteExpiredNotificationDeliveries, options),
   };
@@ -108,8 +125,8 @@ export class RetentionJob {
         const deleted = await deleteExpiredRuns(this.sql);
         if (deleted > 0) this.logger.info({ deleted }, "deleted runs past their workspace's retention");
         const deliveries = await deleteExpiredDeliveries(this.sql);
-        if (deliveries.webhookDeliveries + deliveries.notificationDeliveries > 0) {
-          this.logger.info(deliveries, "deleted webhook and notification deliveries past their workspace's retention");
+        if (deliveries.webhookDeliveries + deliveries.notificationDeliveries + deliveries.dedupeKeys > 0) {
+          this.logger.info(deliveries, "deleted webhook and notification deliveries past their workspace's retention, and dedupe keys past their window");
         }
       } catch (error) {
         this.logger.warn({ err: error }, "deleting expired runs or deliveries failed");

@@ -37,6 +37,12 @@ export interface Sql {
    * only for committed data, i.e. from an `afterCommit` callback.
    */
   notify(channel: string, entry: string, delayMs?: number): void;
+  /**
+   * The driver client underneath (pool, PGlite instance): the same object for
+   * every Sql over one database, transactions included, so per-database
+   * caches can tell databases apart.
+   */
+  readonly scope: object;
 }
 
 interface QueryResultLike {
@@ -74,6 +80,7 @@ class TransactionSql implements Sql {
     private readonly run: (statement: Statement, params: unknown[]) => Promise<QueryResultLike>,
     private readonly callbacks: (() => void)[],
     private readonly notifier: Notifier,
+    readonly scope: object,
   ) {}
 
   notify(channel: string, entry: string, delayMs?: number): void {
@@ -100,6 +107,10 @@ class PoolSql implements Sql {
 
   constructor(private readonly pool: PgPoolLike) {}
 
+  get scope(): object {
+    return this.pool;
+  }
+
   notify(channel: string, entry: string, delayMs?: number): void {
     this.notifier.notify(channel, entry, delayMs);
   }
@@ -115,7 +126,7 @@ class PoolSql implements Sql {
     let broken: Error | undefined;
     try {
       await client.query({ text: "BEGIN" });
-      const tx = new TransactionSql((s, values) => client.query({ name: s.name, text: s.text, values }), callbacks, this.notifier);
+      const tx = new TransactionSql((s, values) => client.query({ name: s.name, text: s.text, values }), callbacks, this.notifier, this.pool);
       const result = await work(tx);
       await client.query({ text: "COMMIT" });
       runCallbacks(callbacks);
@@ -143,6 +154,10 @@ class PgliteSql implements Sql {
 
   constructor(private readonly client: PgliteLike) {}
 
+  get scope(): object {
+    return this.client;
+  }
+
   notify(channel: string, entry: string, delayMs?: number): void {
     this.notifier.notify(channel, entry, delayMs);
   }
@@ -154,7 +169,7 @@ class PgliteSql implements Sql {
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     const callbacks: (() => void)[] = [];
     const result = await this.client.transaction((tx) =>
-      work(new TransactionSql((s, values) => tx.query(s.text, values), callbacks, this.notifier)),
+      work(new TransactionSql((s, values) => tx.query(s.text, values), callbacks, this.notifier, this.client)),
     );
     runCallbacks(callbacks);
     return result;
@@ -180,12 +195,16 @@ export function toDrizzleSql(text: string, params: readonly unknown[]): SQL {
 
 class DrizzleSql implements Sql {
   private readonly notifier: Notifier;
+  readonly scope: object;
 
   constructor(
     private readonly db: Database,
     private readonly callbacks: (() => void)[] | null,
     notifier?: Notifier,
+    scope?: object,
   ) {
+    // A root Drizzle database knows its driver client; its transactions inherit the root's.
+    this.scope = scope ?? (db as { $client?: object }).$client ?? db;
     this.notifier =
       notifier ??
       new Notifier(processOrigin, async (channels, payloads) => {
@@ -204,7 +223,7 @@ class DrizzleSql implements Sql {
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.callbacks) return work(this);
     const callbacks: (() => void)[] = [];
-    const result = await this.db.transaction((tx) => work(new DrizzleSql(tx as unknown as Database, callbacks, this.notifier)));
+    const result = await this.db.transaction((tx) => work(new DrizzleSql(tx as unknown as Database, callbacks, this.notifier, this.scope)));
     runCallbacks(callbacks);
     return result;
   }

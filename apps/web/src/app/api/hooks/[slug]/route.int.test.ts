@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { configureRateLimits, createMemoryLimiter, peersBody, storedDeliveries, webhookFixture } from "@trellis/api/testing";
 import { provideAppDatabase, queryRows } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
+import { startConfigCaches } from "@trellis/runtime";
 import { POST } from "./route";
 
 function deliver(slug: string, body: BodyInit | null, headers: Record<string, string> = {}, query = ""): Promise<Response> {
@@ -29,10 +30,18 @@ async function problem(response: Response) {
 describeEachDriver(
   "POST /api/hooks/[slug]",
   (ctx) => {
-    beforeAll(() => provideAppDatabase(ctx.handle()));
+    // As the server runs: webhook configurations served from memory, dropped when a change is announced.
+    let caches: Awaited<ReturnType<typeof startConfigCaches>>;
+    beforeAll(async () => {
+      provideAppDatabase(ctx.handle());
+      caches = await startConfigCaches(ctx.handle());
+    });
     // Each test gets a fresh in-process limiter: counts must not leak between tests.
     beforeEach(() => configureRateLimits({ limiter: createMemoryLimiter() }));
-    afterAll(() => configureRateLimits({ limiter: createMemoryLimiter() }));
+    afterAll(async () => {
+      configureRateLimits({ limiter: createMemoryLimiter() });
+      await caches.stop();
+    });
 
     it("answers 404 for an unknown slug, an inactive webhook and a deleted workflow's webhook, storing nothing", async () => {
       const unknown = await deliver("no-such-hook", body(1));
@@ -47,6 +56,23 @@ describeEachDriver(
       await owner.workflow.delete({ workspaceId, workflowId });
       expect((await deliver(webhook.slug, body(1))).status).toBe(404);
       expect(await storedDeliveries(ctx.db(), webhook)).toMatchObject({ runs: 0, accepted: 0, rejected: 0, duplicates: 0 });
+    });
+
+    it("sees a change made elsewhere (another process, psql) once its notification arrives: deactivation, the workflow's deletion, a new slug", async () => {
+      const { webhook, workflowId } = await webhookFixture(ctx.db());
+      let seed = 100;
+      const status = async (slug = webhook.slug) => (await deliver(slug, body(seed++))).status;
+      expect(await status()).toBe(202);
+      await ctx.db().execute(sql`UPDATE webhooks SET active = false WHERE id = ${webhook.id}`);
+      await expect.poll(status, { timeout: 5_000, interval: 20 }).toBe(404);
+      await ctx.db().execute(sql`UPDATE webhooks SET active = true WHERE id = ${webhook.id}`);
+      await expect.poll(status, { timeout: 5_000, interval: 20 }).toBe(202);
+      await ctx.db().execute(sql`UPDATE webhooks SET slug = ${`${webhook.slug}-moved`} WHERE id = ${webhook.id}`);
+      await expect.poll(status, { timeout: 5_000, interval: 20 }).toBe(404);
+      expect(await status(`${webhook.slug}-moved`)).toBe(202);
+      await ctx.db().execute(sql`UPDATE workflows SET deleted_at = now() WHERE id = ${workflowId}`);
+      await expect.poll(() => status(`${webhook.slug}-moved`), { timeout: 5_000, interval: 20 }).toBe(404);
+      expect(await storedDeliveries(ctx.db(), webhook)).toMatchObject({ halfStored: 0, runsWithoutDelivery: 0 });
     });
 
     it("answers 413 past the body limit without reading further, 415 for a content type not allowed, 401 without a signature; only the refusal is logged", async () => {
@@ -132,8 +158,9 @@ describeEachDriver(
       expect(b).toEqual({ ...a, duplicate: true });
       expect(await storedDeliveries(ctx.db(), webhook)).toMatchObject({ runs: 1, accepted: 1, duplicates: 1, halfStored: 0 });
 
-      // Outside the window the same body is a new delivery.
+      // Outside the window the same body is a new delivery: its key is claimed afresh.
       await ctx.db().execute(sql`UPDATE webhook_deliveries SET received_at = received_at - interval '2 days' WHERE webhook_id = ${webhook.id}`);
+      await ctx.db().execute(sql`UPDATE webhook_dedupe_keys SET first_received_at = first_received_at - interval '2 days' WHERE webhook_id = ${webhook.id}`);
       const later = await deliver(webhook.slug, body(5));
       expect(later.headers.get("location")).not.toBe(first.headers.get("location"));
       expect(await storedDeliveries(ctx.db(), webhook)).toMatchObject({ runs: 2, accepted: 2 });

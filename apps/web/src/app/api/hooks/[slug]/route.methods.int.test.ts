@@ -4,7 +4,7 @@ import { configureRateLimits, createMemoryLimiter, storedDeliveries, webhookFixt
 import { provideAppDatabase, queryRows } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
 import type { WorkflowDefinitionInput } from "@trellis/engine";
-import { getRunEventBus, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
+import { getRunEventBus, startConfigCaches, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
 import { DELETE, GET, PATCH, POST, PUT } from "./route";
 
 const handlers = { GET, POST, PUT, PATCH, DELETE };
@@ -32,13 +32,17 @@ describeEachDriver(
   "webhook ingress answers the method its trigger listens on",
   (ctx) => {
     let runtime: EmbeddedRuntime;
+    // As the server runs: the webhook, its workflow's latest version and trigger method cached until a change is announced.
+    let caches: Awaited<ReturnType<typeof startConfigCaches>>;
     beforeAll(async () => {
       provideAppDatabase(ctx.handle());
       runtime = await startEmbeddedRuntime({ handle: ctx.handle(), concurrency: 2, leaseMs: 5_000, pollIntervalMs: 200, scheduler: false, retention: false });
+      caches = await startConfigCaches(ctx.handle());
     });
     beforeEach(() => configureRateLimits({ limiter: createMemoryLimiter() }));
     afterAll(async () => {
       configureRateLimits({ limiter: createMemoryLimiter() });
+      await caches?.stop();
       await runtime?.stop({ graceMs: 1_000 });
       await getRunEventBus(ctx.handle()).close();
     });
