@@ -151,7 +151,7 @@ async function throughput(handle: DatabaseHandle, databaseUrl: string, workspace
   }
 }
 
-/** Resolves when the run finishes, as the caller learns it: a bus notice, then one read. */
+/** Resolves when the run finishes, as the caller learns it: the bus notice of its last event, then one read. */
 function finishWatcher(handle: DatabaseHandle, sql: Sql, bus: Awaited<ReturnType<typeof startEmbeddedRuntime>>["bus"], workspaceId: string) {
   const waiting = new Map<string, () => void>();
   const check = async (runId: string) => {
@@ -162,7 +162,7 @@ function finishWatcher(handle: DatabaseHandle, sql: Sql, bus: Awaited<ReturnType
     }
   };
   const unsubscribe = bus.subscribe({ workspaceId }, (notice) => {
-    if (waiting.has(notice.runId)) void check(notice.runId);
+    if (notice.finished && waiting.has(notice.runId)) void check(notice.runId);
   });
   return {
     wait(runId: string): Promise<void> {

@@ -20,8 +20,9 @@ const selectOutcome = statement(
  * Waits until the run finishes, up to `timeoutMs`; null when it did not (or
  * when reading it failed: the run was accepted, so the caller answers 202).
  * Subscribes to the run event bus before the first read, so a run finishing
- * in between is not missed; each notice triggers one read, and notices that
- * arrive during a read coalesce into one more.
+ * in between is not missed; after that only the notice of the event that
+ * ended the run triggers a read (the steps before it cost none), and notices
+ * that arrive during a read coalesce into one more.
  */
 export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: string; runId: string }, timeoutMs: number): Promise<RunOutcome | null> {
   const sql = sqlForHandle(handle);
@@ -56,7 +57,9 @@ export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: st
         reading = false;
       }
     };
-    const unsubscribe = bus.subscribe({ runId: ref.runId }, () => void read());
+    const unsubscribe = bus.subscribe({ runId: ref.runId }, (notice) => {
+      if (notice.finished) void read();
+    });
     const timer = setTimeout(() => settle(null), timeoutMs);
     // Other processes' events arrive once the bus listens; read once it does (or could not).
     void bus.ready().then(read, read);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRunEventNotices, parseRunIds, splitPayload } from "./channels";
+import { formatRunEventNotice, parseRunEventNotices, parseRunIds, splitPayload } from "./channels";
 
 describe("notification payloads", () => {
   it("splits the origin from the body, and rejects payloads without one", () => {
@@ -15,5 +15,14 @@ describe("notification payloads", () => {
       { runId: "r3", workspaceId: "w3", eventId: 7 },
     ]);
     expect(parseRunIds("a;b;")).toEqual(["a", "b"]);
+  });
+
+  it("carries whether the run ended with the events announced", () => {
+    const notices = [
+      { runId: "r1", workspaceId: "w1", eventId: 5 },
+      { runId: "r2", workspaceId: "w2", eventId: 9, finished: true },
+    ];
+    expect(notices.map(formatRunEventNotice)).toEqual(["r1,w1,5", "r2,w2,9,f"]);
+    expect(parseRunEventNotices(notices.map(formatRunEventNotice).join(";"))).toEqual(notices);
   });
 });

@@ -36,15 +36,22 @@ export interface RunEventNotice {
   runId: string;
   workspaceId: string;
   eventId: number;
+  /** Among the events up to `eventId` is the one that ended the run: who waits for its outcome reads it now, not before. */
+  finished?: boolean;
+}
+
+/** A notice as NOTIFY carries it: `<run>,<workspace>,<event id>[,f]`. */
+export function formatRunEventNotice(notice: RunEventNotice): string {
+  return `${notice.runId},${notice.workspaceId},${notice.eventId}${notice.finished ? ",f" : ""}`;
 }
 
 export function parseRunEventNotices(body: string): RunEventNotice[] {
   const notices: RunEventNotice[] = [];
   for (const entry of body.split(";")) {
-    const [runId, workspaceId, eventId] = entry.split(",");
+    const [runId, workspaceId, eventId, flag] = entry.split(",");
     if (!runId || !workspaceId || !eventId) continue;
     const id = Number(eventId);
-    if (Number.isFinite(id)) notices.push({ runId, workspaceId, eventId: id });
+    if (Number.isFinite(id)) notices.push(flag === "f" ? { runId, workspaceId, eventId: id, finished: true } : { runId, workspaceId, eventId: id });
   }
   return notices;
 }

@@ -1,5 +1,5 @@
 import type { Sql } from "../sql/sql-client";
-import { CHANNELS, type RunEventNotice } from "./channels";
+import { CHANNELS, formatRunEventNotice, type RunEventNotice } from "./channels";
 import { announceRunControl, announceRunEvents, announceRunsQueued } from "./local-signals";
 
 // Announcements of committed changes: at once to this process's listeners,
@@ -12,7 +12,7 @@ export const RUN_EVENTS_NOTIFY_DELAY_MS = 20;
 export function publishRunEvents(sql: Sql, notices: readonly RunEventNotice[]): void {
   if (notices.length === 0) return;
   announceRunEvents([...notices]);
-  for (const notice of notices) sql.notify(CHANNELS.runEvents, `${notice.runId},${notice.workspaceId},${notice.eventId}`, RUN_EVENTS_NOTIFY_DELAY_MS);
+  for (const notice of notices) sql.notify(CHANNELS.runEvents, formatRunEventNotice(notice), RUN_EVENTS_NOTIFY_DELAY_MS);
 }
 
 export function publishRunsQueued(sql: Sql): void {

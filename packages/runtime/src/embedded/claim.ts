@@ -53,7 +53,7 @@ function claimTail(): string {
      INSERT INTO run_events (run_id, workspace_id, type, data)
      SELECT id, workspace_id, CASE WHEN resumed THEN 'run.resumed' ELSE 'run.started' END, jsonb_build_object('worker', $1::text)
      FROM claimed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT coalesce((SELECT json_agg(json_build_array(c.id, c.workspace_id, c.workflow_id, c.version_id, c.input, c.attempt, c.priority,
        c.origin_run_id, c.started_at, c.resumed, c.cancel, c.pause,

@@ -31,7 +31,7 @@ const wakeStatement = statement(
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type, data)
      SELECT id, workspace_id, 'run.lease_expired', jsonb_build_object('previousOwner', previous_owner) FROM reclaimed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM woken) AS woken, (SELECT count(*) FROM reclaimed) AS reclaimed,
      (SELECT min(wake_at) FROM runs WHERE status IN ('sleeping', 'waiting') AND wake_at > now() AND driver = '${EMBEDDED_DRIVER}') AS next_wake,

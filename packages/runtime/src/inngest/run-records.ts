@@ -79,7 +79,7 @@ const appendOnceStatement = statement(
        WHERE x.run_id = e.r AND x.type = e.ty AND x.step_id = e.s
          AND coalesce(x.data->>'backoffStepId', '') = coalesce(e.d->>'backoffStepId', ''))
      ORDER BY e.i
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT ${noticesSql("inserted")} AS notices`,
 );
@@ -119,7 +119,7 @@ const markRunningStatement = statement(
      INSERT INTO run_events (run_id, workspace_id, type, data)
      SELECT c.id, c.workspace_id, CASE WHEN b.was_started THEN 'run.resumed' ELSE 'run.started' END, $2::jsonb
      FROM changed c JOIN before b ON b.id = c.id
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, ${noticesSql("inserted")} AS notices`,
 );
@@ -141,7 +141,7 @@ const parkStatement = statement(
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type, data)
      SELECT id, workspace_id, 'run.' || $2, $4::jsonb FROM changed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, ${noticesSql("inserted")} AS notices`,
 );
@@ -179,7 +179,7 @@ const pauseStatement = statement(
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type, data)
      SELECT id, workspace_id, 'run.paused', $2::jsonb FROM changed WHERE previous <> 'paused'
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT status FROM before) AS status, (SELECT cancel FROM before) AS cancel, (SELECT pause FROM before) AS pause,
      (SELECT count(*) FROM changed) AS paused, ${noticesSql("inserted")} AS notices`,

@@ -25,7 +25,7 @@ const dismissStatement = statement(
      RETURNING id, workspace_id
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type) SELECT id, workspace_id, 'run.dismissed' FROM changed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, ${noticesSql("inserted")} AS notices`,
 );

@@ -24,7 +24,7 @@ const markRetriedStatement = statement(
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type, data)
      SELECT id, workspace_id, $2, jsonb_build_object('newRunId', $3::text) FROM changed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT ${noticesSql("inserted")} AS notices`,
 );

@@ -25,7 +25,7 @@ const requestStopStatement = statement(
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type)
      SELECT id, workspace_id, CASE WHEN $2 = 'cancel' THEN 'run.cancel_requested' ELSE 'run.pause_requested' END FROM changed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, ${noticesSql("inserted")} AS notices`,
 );
@@ -39,7 +39,7 @@ const pauseParkedStatement = statement(
      RETURNING id, workspace_id
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type) SELECT id, workspace_id, 'run.paused' FROM changed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, ${noticesSql("inserted")} AS notices`,
 );
@@ -55,7 +55,7 @@ const resumeStatement = statement(
      RETURNING id, workspace_id, status, driver
    ), inserted AS (
      INSERT INTO run_events (run_id, workspace_id, type) SELECT id, workspace_id, 'run.resume_requested' FROM changed
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, (SELECT status FROM changed) AS status, ${noticesSql("inserted")} AS notices`,
 );

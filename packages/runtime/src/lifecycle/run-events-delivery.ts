@@ -45,7 +45,7 @@ const deliverStatement = statement(
      INSERT INTO run_events (run_id, workspace_id, type, node_id, step_id, data)
      SELECT h.run_id, h.workspace_id, 'run.event_received', substring(h.step_id FROM '^[A-Za-z0-9_-]+'), h.step_id, jsonb_build_object('event', $2::text)
      FROM hit h JOIN journaled j ON j.run_id = h.run_id AND j.step_id = h.step_id
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT coalesce((SELECT json_agg(json_build_array(id, status)) FROM touched), '[]'::json) AS runs,
      ${noticesSql("inserted")} AS notices`,

@@ -109,7 +109,7 @@ const writeJournalStatement = statement(
      SELECT e.r, leased.workspace_id, e.ty, e.n, e.s, e.d, coalesce(e.at, now())
      FROM ${EVENT_RECORDSET.replace("$EVENTS", "$3")} JOIN leased ON leased.id = e.r
      ORDER BY e.i
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT
      coalesce((SELECT json_agg(json_build_array(id, cancel, pause)) FROM leased), '[]'::json) AS leased,

@@ -85,16 +85,22 @@ export function eventParamRows(events: readonly RunEventInput[]): EventParamRow[
 /** SQL reading event rows from a `jsonb` parameter. */
 export const EVENT_RECORDSET = `jsonb_to_recordset($EVENTS::jsonb) AS e(i int, r uuid, ty text, n text, s text, d jsonb, at timestamptz)`;
 
-/** The newest event per run among rows a CTE named `from` inserted (id, run_id, workspace_id), as JSON for `parseNotices`. */
+/**
+ * The newest event per run among rows a CTE named `from` inserted (id,
+ * run_id, workspace_id, type), and whether one of them ended the run, as JSON
+ * for `parseNotices`.
+ */
 export function noticesSql(from: string): string {
-  return `coalesce((SELECT json_agg(json_build_array(run_id, workspace_id, id)) FROM (SELECT run_id, workspace_id, max(id) AS id FROM ${from} GROUP BY run_id, workspace_id) latest), '[]'::json)`;
+  return `coalesce((SELECT json_agg(json_build_array(run_id, workspace_id, id, finished)) FROM (
+    SELECT run_id, workspace_id, max(id) AS id, bool_or(type IN ('run.succeeded', 'run.failed', 'run.cancelled')) AS finished
+    FROM ${from} GROUP BY run_id, workspace_id) latest), '[]'::json)`;
 }
 
 export function parseNotices(value: unknown): RunEventNotice[] {
   if (!Array.isArray(value)) return [];
   return value.map((entry) => {
-    const [runId, workspaceId, id] = entry as [string, string, unknown];
-    return { runId, workspaceId, eventId: toNumber(id) };
+    const [runId, workspaceId, id, finished] = entry as [string, string, unknown, unknown];
+    return finished === true ? { runId, workspaceId, eventId: toNumber(id), finished: true } : { runId, workspaceId, eventId: toNumber(id) };
   });
 }
 
@@ -105,7 +111,7 @@ const appendEvents = statement(
      SELECT e.r, runs.workspace_id, e.ty, e.n, e.s, e.d, coalesce(e.at, now())
      FROM ${EVENT_RECORDSET.replace("$EVENTS", "$1")} JOIN runs ON runs.id = e.r
      ORDER BY e.i
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT ${noticesSql("inserted")} AS notices`,
 );

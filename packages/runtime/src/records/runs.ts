@@ -81,7 +81,7 @@ const insertRuns = statement(
        FROM inserted r JOIN input x ON x.id = r.id WHERE x.lease_owner IS NOT NULL
      ) entries
      ORDER BY i, o
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded
    FROM inserted r`,
@@ -222,7 +222,7 @@ const finishRunsStatement = statement(
      SELECT done.id, done.workspace_id, e.ty, e.n, e.s, e.d, coalesce(e.at, now())
      FROM ${EVENT_RECORDSET.replace("$EVENTS", "$2")} JOIN done ON done.id = e.r
      ORDER BY e.i
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT coalesce((SELECT json_agg(id) FROM done), '[]'::json) AS finished,
      coalesce((SELECT json_agg(json_build_array(id, status)) FROM parent), '[]'::json) AS parent,
@@ -333,7 +333,7 @@ const transitionRunStatement = statement(
      SELECT changed.id, changed.workspace_id, e.ty, e.n, e.s, e.d, coalesce(e.at, now())
      FROM changed, ${EVENT_RECORDSET.replace("$EVENTS", "$6")}
      ORDER BY e.i
-     RETURNING id, run_id, workspace_id
+     RETURNING id, run_id, workspace_id, type
    )
    SELECT (SELECT count(*) FROM changed) AS changed, (SELECT status FROM changed) AS status, ${noticesSql("inserted")} AS notices,
      (SELECT count(*) FROM steps) AS steps`,
