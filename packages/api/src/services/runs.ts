@@ -1,7 +1,5 @@
-import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { AppError, notFound } from "@trellis/config/errors";
-import { schema } from "@trellis/db";
 import { runStatusValues, stepStatusValues, triggerKindValues, type RunStatus } from "@trellis/db/schema";
 import {
   cancelRun,
@@ -32,9 +30,6 @@ import { assertReachable, notificationUrlSchema } from "./notifications";
 import { cursorSchema, decodeCursor, limitSchema, toPage, type Page } from "./pagination";
 import type { DataScope } from "./scope";
 
-const runs = schema.runs;
-const steps = schema.runSteps;
-const workflows = schema.workflows;
 
 // ---------------------------------------------------------------------------
 // Schemas: the inputs both edges validate with and the views they answer.
@@ -278,106 +273,171 @@ function asDriver(driver: string): RunDriver {
 
 const started = ({ run, created }: CreatedRun): StartedRun => ({ run: toRunView(run), created });
 
-const summaryColumns = {
-  id: runs.id,
-  workflowId: runs.workflowId,
-  // A scalar subquery rather than a join: it is evaluated for the page's rows only, so the planner
-  // keeps walking runs (workspace_id, created_at desc, id desc) in order and stops at the limit.
-  workflowName: sql<string>`(select ${workflows.name} from ${workflows} where ${workflows.id} = ${runs.workflowId})`,
-  versionId: runs.versionId,
-  status: runs.status,
-  triggerKind: runs.triggerKind,
-  driver: runs.driver,
-  error: runs.error,
-  priority: runs.priority,
-  idempotencyKey: runs.idempotencyKey,
-  parentRunId: runs.parentRunId,
-  originRunId: runs.originRunId,
-  restartFromNodeId: runs.restartFromNodeId,
-  attempt: runs.attempt,
-  wakeAt: runs.wakeAt,
-  cancelRequestedAt: runs.cancelRequestedAt,
-  pauseRequestedAt: runs.pauseRequestedAt,
-  deadLetteredAt: runs.deadLetteredAt,
-  dismissedAt: runs.dismissedAt,
-  createdAt: runs.createdAt,
-  startedAt: runs.startedAt,
-  finishedAt: runs.finishedAt,
-};
-
-/** A row selected with `summaryColumns` (jsonb and text columns come back typed loosely). */
-function toSummary<R extends Omit<RunSummary, "error" | "driver"> & { error: unknown; driver: string }>(row: R): RunSummary {
-  return { ...row, driver: asDriver(row.driver), error: (row.error ?? null) as RunSummary["error"] };
-}
-
 // ---------------------------------------------------------------------------
 // Reads
 
-const utcMicros = sql<string>`to_char(${runs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+// The run list and a run's detail are the API's hottest reads: written as
+// named statements (prepared once per connection on node-postgres and Neon),
+// they skip Drizzle's query building on every request.
+
+/** The summary columns of `runs r`, named as `SummaryRow` has them. */
+const SUMMARY_COLUMNS = `r.id, r.workflow_id, (SELECT w.name FROM workflows w WHERE w.id = r.workflow_id) AS workflow_name,
+  r.version_id, r.status, r.trigger_kind, r.driver, r.error, r.priority, r.idempotency_key, r.parent_run_id, r.origin_run_id,
+  r.restart_from_node_id, r.attempt, r.wake_at, r.cancel_requested_at, r.pause_requested_at, r.dead_lettered_at, r.dismissed_at,
+  r.created_at, r.started_at, r.finished_at`;
+
+interface SummaryRow {
+  id: string;
+  workflow_id: string;
+  workflow_name: string;
+  version_id: string;
+  status: RunStatus;
+  trigger_kind: RunSummary["triggerKind"];
+  driver: string;
+  error: unknown;
+  priority: number;
+  idempotency_key: string | null;
+  parent_run_id: string | null;
+  origin_run_id: string | null;
+  restart_from_node_id: string | null;
+  attempt: number;
+  wake_at: Date | null;
+  cancel_requested_at: Date | null;
+  pause_requested_at: Date | null;
+  dead_lettered_at: Date | null;
+  dismissed_at: Date | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** PGlite and node-postgres hand timestamps back as Dates, a Drizzle transaction's raw SQL as text. */
+const date = (value: Date | string | null): Date | null => (value === null || value instanceof Date ? value : new Date(value));
+
+function summaryOf(row: SummaryRow): RunSummary {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    workflowName: row.workflow_name,
+    versionId: row.version_id,
+    status: row.status,
+    triggerKind: row.trigger_kind,
+    driver: asDriver(row.driver),
+    error: (row.error ?? null) as RunSummary["error"],
+    priority: Number(row.priority),
+    idempotencyKey: row.idempotency_key,
+    parentRunId: row.parent_run_id,
+    originRunId: row.origin_run_id,
+    restartFromNodeId: row.restart_from_node_id,
+    attempt: Number(row.attempt),
+    wakeAt: date(row.wake_at),
+    cancelRequestedAt: date(row.cancel_requested_at),
+    pauseRequestedAt: date(row.pause_requested_at),
+    deadLetteredAt: date(row.dead_lettered_at),
+    dismissedAt: date(row.dismissed_at),
+    createdAt: date(row.created_at) as Date,
+    startedAt: date(row.started_at),
+    finishedAt: date(row.finished_at),
+  };
+}
+
 const LIST_ORDER = "createdAt:desc";
+
+/** The filters `listRuns` may combine; each combination is its own named statement. */
+const LIST_FILTERS = [
+  ["workflowId", "r.workflow_id = $?::uuid"],
+  ["status", "r.status = $?::run_status"],
+  ["trigger", "r.trigger_kind = $?::trigger_kind"],
+  ["createdAfter", "r.created_at >= $?::timestamptz"],
+  ["createdBefore", "r.created_at < $?::timestamptz"],
+] as const;
+
+function listStatement(filters: readonly (typeof LIST_FILTERS)[number][], cursor: boolean) {
+  const conditions = ["r.workspace_id = $1::uuid"];
+  let n = 1;
+  for (const [, condition] of filters) conditions.push(condition.replace("$?", `$${++n}`));
+  // Compared as a row, so the (workspace_id, created_at desc, id desc) index serves the page.
+  if (cursor) conditions.push(`(r.created_at, r.id) < ($${++n}::timestamptz, $${++n}::uuid)`);
+  const name = `api_list_runs_${filters.map(([key]) => key[0] + key.slice(-1)).join("") || "all"}${cursor ? "_after" : ""}`;
+  return {
+    name: `trellis_${name}`,
+    // NULLS LAST as the indexes are built (the columns are never null): a plain DESC would not match them.
+    text: `SELECT ${SUMMARY_COLUMNS}, to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_key
+      FROM runs r WHERE ${conditions.join(" AND ")}
+      ORDER BY r.created_at DESC NULLS LAST, r.id DESC NULLS LAST LIMIT $${n + 1}`,
+  };
+}
 
 /** Runs of the workspace, newest first, filtered, one keyset page at a time. */
 export async function listRuns(scope: DataScope, input: z.infer<typeof listRunsQuery>): Promise<Page<RunSummary>> {
-  const conditions: SQL[] = [eq(runs.workspaceId, scope.workspaceId)];
-  if (input.workflowId) conditions.push(eq(runs.workflowId, input.workflowId));
-  if (input.status) conditions.push(eq(runs.status, input.status));
-  if (input.trigger) conditions.push(eq(runs.triggerKind, input.trigger));
-  if (input.createdAfter) conditions.push(gte(runs.createdAt, new Date(input.createdAfter)));
-  if (input.createdBefore) conditions.push(lt(runs.createdAt, new Date(input.createdBefore)));
+  const filters = LIST_FILTERS.filter(([key]) => input[key] !== undefined && input[key] !== null);
+  const params: unknown[] = [scope.workspaceId, ...filters.map(([key]) => input[key])];
   if (input.cursor) {
     const key = decodeCursor(input.cursor, LIST_ORDER);
-    // Compared as a row, so the (workspace_id, created_at desc, id desc) index serves the page.
-    conditions.push(sql`(${runs.createdAt}, ${runs.id}) < (${key.value}::timestamptz, ${key.id}::uuid)`);
+    params.push(key.value, key.id);
   }
-  const rows = await scope.db
-    .select({ ...summaryColumns, sortKey: utcMicros })
-    .from(runs)
-    .where(and(...conditions))
-    // NULLS LAST as the indexes are built (the columns are never null): a plain DESC would not match them.
-    .orderBy(sql`${runs.createdAt} desc nulls last`, sql`${runs.id} desc nulls last`)
-    .limit(input.limit + 1);
-  return toPage(rows, input.limit, ({ sortKey: _sortKey, ...row }) => toSummary(row), (row) => ({ order: LIST_ORDER, value: row.sortKey, id: row.id }));
+  params.push(input.limit + 1);
+  const rows = await toSql(runtimeDb(scope)).query<SummaryRow & { sort_key: string }>(listStatement(filters, Boolean(input.cursor)), params);
+  return toPage(rows, input.limit, summaryOf, (row) => ({ order: LIST_ORDER, value: row.sort_key, id: row.id }));
 }
 
 // A run no one waits on has nothing pending to ask about.
 const MAY_WAIT_FOR_APPROVAL: readonly RunStatus[] = ["running", "waiting", "paused", "queued"];
 
+const selectRunDetail = {
+  name: "trellis_api_run_detail",
+  text: `SELECT ${SUMMARY_COLUMNS}, r.input, r.output, r.callback_url, r.external_run_id FROM runs r WHERE r.id = $1::uuid AND r.workspace_id = $2::uuid`,
+};
+const selectRunSteps = {
+  name: "trellis_api_run_steps",
+  text: `SELECT step_id, node_id, status, attempt, output, error, started_at, finished_at, duration_ms
+    FROM run_steps WHERE run_id = $1::uuid AND workspace_id = $2::uuid ORDER BY started_at ASC, step_id ASC`,
+};
+
+interface StepRow {
+  step_id: string;
+  node_id: string | null;
+  status: RunDetail["steps"][number]["status"];
+  attempt: number;
+  output: unknown;
+  error: unknown;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+}
+
 /** A run of the workspace with its journal and the approvals it waits for; NOT_FOUND for another workspace's. */
 export async function getRunDetailOrThrow(scope: DataScope, input: z.infer<typeof runIdInput>): Promise<RunDetail> {
+  const sqlClient = toSql(runtimeDb(scope));
   const [[row], stepRows] = await Promise.all([
-    scope.db
-      .select({ ...summaryColumns, input: runs.input, output: runs.output, callbackUrl: runs.callbackUrl, externalRunId: runs.externalRunId })
-      .from(runs)
-      .where(and(eq(runs.id, input.runId), eq(runs.workspaceId, scope.workspaceId)))
-      .limit(1),
-    scope.db
-      .select({
-        stepId: steps.stepId,
-        nodeId: steps.nodeId,
-        status: steps.status,
-        attempt: steps.attempt,
-        output: steps.output,
-        error: steps.error,
-        startedAt: steps.startedAt,
-        finishedAt: steps.finishedAt,
-        durationMs: steps.durationMs,
-      })
-      .from(steps)
-      .where(and(eq(steps.runId, input.runId), eq(steps.workspaceId, scope.workspaceId)))
-      .orderBy(asc(steps.startedAt), asc(steps.stepId)),
+    sqlClient.query<SummaryRow & { input: unknown; output: unknown; callback_url: string | null; external_run_id: string | null }>(selectRunDetail, [
+      input.runId,
+      scope.workspaceId,
+    ]),
+    sqlClient.query<StepRow>(selectRunSteps, [input.runId, scope.workspaceId]),
   ]);
   if (!row) throw notFound("Run");
-  const pendingApprovals = MAY_WAIT_FOR_APPROVAL.includes(row.status)
+  const summary = summaryOf(row);
+  const pendingApprovals = MAY_WAIT_FOR_APPROVAL.includes(summary.status)
     ? await listPendingApprovals(runtimeDb(scope), { workspaceId: scope.workspaceId, runId: input.runId })
     : [];
-  const { externalRunId, ...summary } = row;
   return {
-    ...toSummary(summary),
+    ...summary,
     input: (row.input ?? null) as RunView["input"],
     output: (row.output ?? null) as RunView["output"],
-    callbackUrl: row.callbackUrl,
-    inngestUrl: inngestRunUrl({ driver: row.driver, externalRunId, startedAt: row.startedAt }),
-    steps: stepRows.map((step) => ({ ...step, output: (step.output ?? null) as RunView["output"], error: (step.error ?? null) as RunView["output"] })),
+    callbackUrl: row.callback_url,
+    inngestUrl: inngestRunUrl({ driver: row.driver, externalRunId: row.external_run_id, startedAt: summary.startedAt }),
+    steps: stepRows.map((step) => ({
+      stepId: step.step_id,
+      nodeId: step.node_id,
+      status: step.status,
+      attempt: Number(step.attempt),
+      output: (step.output ?? null) as RunView["output"],
+      error: (step.error ?? null) as RunView["output"],
+      startedAt: date(step.started_at) as Date,
+      finishedAt: date(step.finished_at),
+      durationMs: step.duration_ms === null ? null : Number(step.duration_ms),
+    })),
     pendingApprovals,
   };
 }
@@ -391,14 +451,16 @@ export async function listRunEvents(scope: DataScope, input: z.infer<typeof runE
   return { items, nextAfterId: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
+const selectRunSummaries = {
+  name: "trellis_api_run_summaries",
+  text: `SELECT ${SUMMARY_COLUMNS} FROM runs r WHERE r.workspace_id = $1::uuid AND r.id = ANY($2::uuid[])`,
+};
+
 /** The current summaries of some runs of the workspace (what a live list refreshes). */
 export async function runSummaries(scope: DataScope, runIds: readonly string[]): Promise<RunSummary[]> {
   if (runIds.length === 0) return [];
-  const rows = await scope.db
-    .select(summaryColumns)
-    .from(runs)
-    .where(and(eq(runs.workspaceId, scope.workspaceId), inArray(runs.id, [...runIds])));
-  return rows.map((row) => toSummary(row));
+  const rows = await toSql(runtimeDb(scope)).query<SummaryRow>(selectRunSummaries, [scope.workspaceId, [...runIds]]);
+  return rows.map(summaryOf);
 }
 
 /** What the runtime's services run on: the open database when the edge has it (prepared statements), else Drizzle. */
