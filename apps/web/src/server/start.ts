@@ -29,9 +29,9 @@ export async function startServer() {
   authSecret();
   const handle = await getAppDatabase();
   const { db } = handle;
-  // Both drivers hand nodes the workspace's secrets and the network allow-list.
-  const resolveContext = async ({ workspaceId }: { workspaceId: string }) => ({
-    secrets: await resolveWorkspaceSecrets(db, workspaceId),
+  // Both drivers hand nodes the workspace's secrets (when the version mentions any) and the network allow-list.
+  const resolveContext = async ({ workspaceId, usesSecrets }: { workspaceId: string; usesSecrets: boolean }) => ({
+    secrets: usesSecrets ? await resolveWorkspaceSecrets(db, workspaceId) : {},
     network: { allowedHosts: config.TRELLIS_ALLOWED_HOSTS },
   });
   let runtime: EmbeddedRuntime | null = null;

@@ -52,6 +52,26 @@ function suite(ctx: DriverSuiteContext) {
     (await startRun(db(), { workspaceId, workflowId, input: input as never, planCache, ...extra })).run;
   const eventTypes = async (runId: string) => (await readRunEvents(db(), { workspaceId, runId })).map((e) => e.type);
 
+  it("hands the workspace's secrets only to runs whose version mentions them", async () => {
+    const asked: boolean[] = [];
+    await start({
+      resolveContext: ({ usesSecrets }) => {
+        asked.push(usesSecrets);
+        return usesSecrets ? { secrets: { TOKEN: "s3cret-value" } } : {};
+      },
+    });
+    const plain = await createWorkflow(ctx.db(), workspaceId, chain({ id: "one", type: "test.step", config: { output: 1 } }));
+    const withSecret = await createWorkflow(ctx.db(), workspaceId, chain({ id: "one", type: "test.step", config: { output: "{{ secrets.TOKEN }}" } }));
+    const a = await run(plain.workflowId);
+    expect((await waitForStatus(db(), ref(a.id), ["succeeded", "failed"])).status).toBe("succeeded");
+    const b = await run(withSecret.workflowId);
+    const finished = await waitForStatus(db(), ref(b.id), ["succeeded", "failed"]);
+    expect(finished.status).toBe("succeeded");
+    expect(asked).toEqual([false, true]);
+    // The secret reached the node, and its value was masked on the way out.
+    expect(JSON.stringify(finished.output)).not.toContain("s3cret-value");
+  });
+
   it("commits the last step with the run's finish, and every earlier step before the next one started", async () => {
     await start();
     const { workflowId } = await createWorkflow(
@@ -156,7 +176,7 @@ function suite(ctx: DriverSuiteContext) {
   it("hands a new run straight to an idle worker of the process, without a claim", async () => {
     const rt = await start();
     const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "test.step" }));
-    await eventually(() => (findLocalWorker(ctx.handle())?.hasRoom() ? true : undefined), 5_000, "an idle worker");
+    await eventually(() => (findLocalWorker(sqlForHandle(ctx.handle()).scope)?.hasRoom() ? true : undefined), 5_000, "an idle worker");
     const started = await run(workflowId, { n: 1 });
     expect(started.status).toBe("running");
     expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");

@@ -20,15 +20,20 @@ function registry(): WeakMap<object, LocalWorker> {
   return globalThis.__trellisLocalWorkers;
 }
 
-/** Makes a worker findable from the database objects callers may hold (handle, Drizzle database, Sql). */
-export function registerLocalWorker(keys: readonly object[], worker: LocalWorker): () => void {
-  for (const key of keys) registry().set(key, worker);
+/**
+ * Makes a worker findable by its database's `Sql.scope` (the driver client),
+ * which every Sql over that database shares, transactions included: a run
+ * started inside a caller's transaction (a webhook delivery's) is adopted
+ * once it commits like any other.
+ */
+export function registerLocalWorker(scope: object, worker: LocalWorker): () => void {
+  registry().set(scope, worker);
   return () => {
-    for (const key of keys) if (registry().get(key) === worker) registry().delete(key);
+    if (registry().get(scope) === worker) registry().delete(scope);
   };
 }
 
-/** The worker of this process working on the database `db` refers to, if any. */
-export function findLocalWorker(db: object): LocalWorker | undefined {
-  return registry().get(db);
+/** The worker of this process working on the database of `scope` (an `Sql.scope`), if any. */
+export function findLocalWorker(scope: object): LocalWorker | undefined {
+  return registry().get(scope);
 }

@@ -8,6 +8,12 @@ export interface CompiledVersion {
   plan: ExecutionPlan;
   /** Checks a run input against the trigger's schema; null when the input is acceptable. */
   validateInput(input: Json): { path: string[]; message: string }[] | null;
+  /**
+   * Whether any node's configuration mentions `secrets`: runs of a version
+   * that does not are not handed the workspace's secrets (nothing to decrypt,
+   * nothing to read), and nothing of theirs can refer to one.
+   */
+  usesSecrets: boolean;
 }
 
 /** A version whose definition no longer compiles (a node type was removed, say): its runs fail. */
@@ -89,7 +95,8 @@ export class PlanCache {
     if (!row) throw new VersionCompileError(versionId, [{ message: "the version does not exist" }]);
     const result = compile(row.definition, this.registry);
     if (!result.ok) throw new VersionCompileError(versionId, result.problems);
-    return { versionId, plan: result.plan, validateInput: inputValidator(result.plan) };
+    const usesSecrets = Object.values(result.plan.nodes).some((node) => JSON.stringify(node.config ?? null).includes("secrets"));
+    return { versionId, plan: result.plan, validateInput: inputValidator(result.plan), usesSecrets };
   }
 }
 

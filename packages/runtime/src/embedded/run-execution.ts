@@ -29,7 +29,8 @@ import { VersionCompileError, type PlanCache } from "./plan-cache";
 export type RunContextExtras = Pick<RunContext, "vars" | "secrets" | "network">;
 
 /** Supplies per-run context (the web app wires workspace secrets here). */
-export type ResolveRunContext = (run: { runId: string; workspaceId: string; workflowId: string }) => Promise<RunContextExtras> | RunContextExtras;
+/** `usesSecrets`: whether the run's version mentions secrets at all (see `CompiledVersion.usesSecrets`). */
+export type ResolveRunContext = (run: { runId: string; workspaceId: string; workflowId: string; usesSecrets: boolean }) => Promise<RunContextExtras> | RunContextExtras;
 
 /** What every execution of one worker shares. */
 export interface ExecutionEnv {
@@ -230,7 +231,7 @@ export class RunExecution implements DurableToolsHost {
     try {
       const compiled = await this.env.planCache.get(this.sql, claimed.versionId);
       const extras = this.env.resolveContext
-        ? await this.env.resolveContext({ runId: this.runId, workspaceId: this.workspaceId, workflowId: claimed.workflowId })
+        ? await this.env.resolveContext({ runId: this.runId, workspaceId: this.workspaceId, workflowId: claimed.workflowId, usesSecrets: compiled.usesSecrets })
         : {};
       result = await execute({
         plan: compiled.plan,

@@ -85,8 +85,7 @@ export class EmbeddedWorker {
   }
 
   async start(): Promise<void> {
-    const handle = this.options.handle;
-    this.unregister = registerLocalWorker(handle ? [handle, handle.db, this.options.sql] : [this.options.sql], {
+    this.unregister = registerLocalWorker(this.options.sql.scope, {
         leaseOwner: this.leaseOwner,
         leaseMs: this.options.leaseMs,
         // Only when idle with nothing queued that it knows of: a handed-over run must not overtake older ones.

@@ -207,7 +207,7 @@ export async function runWorkflowOnInngest(
     const compiled = await withDatabaseRetries(() => env.planCache.get(sql, run.versionId));
     // Secrets are resolved by every execution and never cross a step boundary, so Inngest never stores them.
     const extras = env.resolveContext
-      ? await env.resolveContext({ runId: data.runId, workspaceId: data.workspaceId, workflowId: run.workflowId })
+      ? await env.resolveContext({ runId: data.runId, workspaceId: data.workspaceId, workflowId: run.workflowId, usesSecrets: compiled.usesSecrets })
       : {};
     result = await execute({
       plan: compiled.plan,

@@ -142,7 +142,7 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
   // An idle worker of this process takes a single new run at once: created claimed, no claim round trip.
   // Not for workflows with a concurrency limit, whose room only the claim's locked count may decide.
   const embedded = (input.driver ?? selectedDriver()) === EMBEDDED_DRIVER;
-  const local = embedded && input.items.length === 1 && compiled.concurrencyLimit === null ? findLocalWorker(db) : undefined;
+  const local = embedded && input.items.length === 1 && compiled.concurrencyLimit === null ? findLocalWorker(sql.scope) : undefined;
   const claimedBy = local?.hasRoom() ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
   const created = await createRuns(
     sql,
