@@ -42,6 +42,12 @@ export interface DurableToolsHost {
   readonly writer: JournalWriter;
   /** The journal as loaded when the run was claimed. */
   readonly journal: ReadonlyMap<string, JournalEntry>;
+  /**
+   * Steps whose result a replay computes again, identically and without side
+   * effects (the trigger: a function of the committed input and start time).
+   * Their rows ride with the next commit instead of costing one of their own.
+   */
+  readonly replayableStepIds: ReadonlySet<string>;
   /** Every branch now waits on a durable call (sleep, event, child run): time to park. */
   onQuiescent(): void;
   /** A journal write was fenced off: another worker owns the run. */
@@ -153,6 +159,8 @@ export class DurableStepTools implements StepTools {
   private recheckAgain = false;
   /** Completed steps not yet handed to the journal writer (see `run`). */
   private unwritten: JournalStepInput[] = [];
+  /** Completed replayable steps, handed over with the next step that is not (see `DurableToolsHost.replayableStepIds`). */
+  private carried: JournalStepInput[] = [];
   private handOverScheduled = false;
   /** Handed-over writes the engine did not wait for, and the first one that failed. */
   private readonly writing = new Set<Promise<void>>();
@@ -179,7 +187,9 @@ export class DurableStepTools implements StepTools {
    * waits for it: the next step (run, sleep, wait, invoke) starts only after
    * every earlier result is committed, as before. What this saves is the last
    * step's own commit: when the engine finishes the run in those microtasks,
-   * the finish statement journals the step (`takeUnwritten`).
+   * the finish statement journals the step (`takeUnwritten`). A replayable
+   * step (the trigger) does not hold the next step back: its row is written
+   * with the next one's, or with the finish.
    */
   async run<T extends Json>(stepId: string, fn: () => Promise<T>): Promise<T> {
     const entry = this.claim(stepId);
@@ -189,7 +199,13 @@ export class DurableStepTools implements StepTools {
       await this.journaled();
       if (this.stopped) throw this.stopped;
       const value = await fn();
-      this.defer(journalRowForStepResult(this.host.runId, stepId, value));
+      const row = journalRowForStepResult(this.host.runId, stepId, value);
+      if (this.host.replayableStepIds.has(stepId)) {
+        this.host.writer.stepCompleted(row.runId, row.stepId);
+        this.carried.push(row);
+      } else {
+        this.defer(row);
+      }
       return value;
     } finally {
       this.inflight--;
@@ -197,16 +213,19 @@ export class DurableStepTools implements StepTools {
     }
   }
 
-  /** Resolves once every step result of this execution is committed; rejects as its write did (a lost lease). */
-  async journaled(): Promise<void> {
-    this.handOver();
+  /**
+   * Resolves once every step result of this execution is committed (but
+   * replayable ones, unless `all`); rejects as its write did (a lost lease).
+   */
+  async journaled(all = false): Promise<void> {
+    this.handOver(all);
     while (this.writing.size > 0) await Promise.all(this.writing);
     if (this.writeError) throw this.writeError;
   }
 
   /** Step results not handed to the writer yet, taken by the statement that finishes the run. */
   takeUnwritten(): JournalStepInput[] {
-    return this.unwritten.splice(0);
+    return [...this.carried.splice(0), ...this.unwritten.splice(0)];
   }
 
   private defer(row: JournalStepInput): void {
@@ -220,8 +239,9 @@ export class DurableStepTools implements StepTools {
     });
   }
 
-  private handOver(): void {
-    for (const row of this.unwritten.splice(0)) {
+  private handOver(all = true): void {
+    if (this.unwritten.length === 0 && !all) return;
+    for (const row of [...this.carried.splice(0), ...this.unwritten.splice(0)]) {
       const write: Promise<void> = this.store(row).then(
         (existing) => {
           if (existing) this.host.onJournalConflict();
@@ -238,7 +258,7 @@ export class DurableStepTools implements StepTools {
   async sleep(stepId: string, options: SleepOptions): Promise<void> {
     const entry = this.claim(stepId);
     if (entry && entry.status !== "waiting") return;
-    await this.settle(() => this.journaled());
+    await this.settle(() => this.journaled(true));
     const now = Date.now();
     const until = untilOf(entry) ?? ("until" in options ? new Date(options.until).getTime() : now + options.durationMs);
     if (until <= now) {
@@ -254,7 +274,7 @@ export class DurableStepTools implements StepTools {
   async waitForEvent(stepId: string, options: WaitForEventOptions): Promise<Json | null> {
     const entry = this.claim(stepId);
     if (entry && entry.status !== "waiting") return entry.output;
-    await this.settle(() => this.journaled());
+    await this.settle(() => this.journaled(true));
     const registered = await this.settle(() => this.registerWait(stepId, options));
     if (registered.done) return registered.done.output;
     if (registered.expiresAt <= Date.now()) return this.settle(() => this.completeStep(stepId, null));
@@ -265,7 +285,7 @@ export class DurableStepTools implements StepTools {
     const entry = this.claim(stepId);
     if (entry?.status === "succeeded") return entry.output;
     if (entry?.status === "failed") throw deserializeError(entry.error as SerializedError);
-    await this.settle(() => this.journaled());
+    await this.settle(() => this.journaled(true));
     const child = await this.settle(async () => {
       try {
         return await this.host.startChild(stepId, options);

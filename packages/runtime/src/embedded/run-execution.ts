@@ -93,6 +93,8 @@ export class RunExecution implements DurableToolsHost {
   readonly runId: string;
   readonly workspaceId: string;
   readonly journal: ReadonlyMap<string, JournalEntry>;
+  /** The trigger's step, once the plan is known: a replay recomputes it from the committed input. */
+  replayableStepIds: ReadonlySet<string> = new Set();
   readonly tools: DurableStepTools;
   private readonly abort = new AbortController();
   private logger: Logger | null = null;
@@ -230,6 +232,7 @@ export class RunExecution implements DurableToolsHost {
     let result: RunResult;
     try {
       const compiled = await this.env.planCache.get(this.sql, claimed.versionId);
+      this.replayableStepIds = new Set([compiled.plan.triggerId]);
       const extras = this.env.resolveContext
         ? await this.env.resolveContext({ runId: this.runId, workspaceId: this.workspaceId, workflowId: claimed.workflowId, usesSecrets: compiled.usesSecrets })
         : {};
@@ -312,7 +315,7 @@ export class RunExecution implements DurableToolsHost {
 
   private async afterInterruption(error: unknown): Promise<void> {
     // Results the engine went on with are journaled before the run parks, pauses or is released (fenced: a lost lease writes nothing).
-    if (this.stopReason !== "lease-lost") await this.tools.journaled().catch(() => undefined);
+    if (this.stopReason !== "lease-lost") await this.tools.journaled(true).catch(() => undefined);
     const reason =
       this.stopReason ??
       (error instanceof ExecutionStopped ? error.reason : error instanceof RunCancelled ? "cancelled" : error instanceof RunPaused ? "paused" : null);
