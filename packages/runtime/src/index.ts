@@ -38,5 +38,6 @@ export { CONFIG_CHANNEL, ConfigCache, invalidateConfig, startConfigCaches, type 
 export type { RunEventNotice } from "./bus/channels";
 
 export { sqlForDatabase, sqlForHandle, toSql, type Db, type Sql, type Statement } from "./sql/sql-client";
+export { toDate, toDateOrNull } from "./sql/values";
 export * from "./records";
 export * from "./inngest";

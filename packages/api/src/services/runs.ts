@@ -18,11 +18,16 @@ import {
   resumeRun,
   retryFromNode,
   retryRun,
+  runColumns,
   sendEvent,
   startRuns,
+  toDate,
+  toDateOrNull,
+  toRunRecord,
   toSql,
   type CreatedRun,
   type RunRecord,
+  type RunRow,
   type StartRunItem,
 } from "@trellis/runtime";
 import { inngestRunUrl } from "./inngest-dashboard";
@@ -280,65 +285,14 @@ const started = ({ run, created }: CreatedRun): StartedRun => ({ run: toRunView(
 // named statements (prepared once per connection on node-postgres and Neon),
 // they skip Drizzle's query building on every request.
 
-/** The summary columns of `runs r`, named as `SummaryRow` has them. */
-const SUMMARY_COLUMNS = `r.id, r.workflow_id, (SELECT w.name FROM workflows w WHERE w.id = r.workflow_id) AS workflow_name,
-  r.version_id, r.status, r.trigger_kind, r.driver, r.error, r.priority, r.idempotency_key, r.parent_run_id, r.origin_run_id,
-  r.restart_from_node_id, r.attempt, r.wake_at, r.cancel_requested_at, r.pause_requested_at, r.dead_lettered_at, r.dismissed_at,
-  r.created_at, r.started_at, r.finished_at`;
+/** A run without its input and output, and its workflow's name: what lists show. */
+const SUMMARY_COLUMNS = `${runColumns("r", { withoutPayloads: true })}, (SELECT w.name FROM workflows w WHERE w.id = r.workflow_id) AS workflow_name`;
 
-interface SummaryRow {
-  id: string;
-  workflow_id: string;
-  workflow_name: string;
-  version_id: string;
-  status: RunStatus;
-  trigger_kind: RunSummary["triggerKind"];
-  driver: string;
-  error: unknown;
-  priority: number;
-  idempotency_key: string | null;
-  parent_run_id: string | null;
-  origin_run_id: string | null;
-  restart_from_node_id: string | null;
-  attempt: number;
-  wake_at: Date | null;
-  cancel_requested_at: Date | null;
-  pause_requested_at: Date | null;
-  dead_lettered_at: Date | null;
-  dismissed_at: Date | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
-
-/** PGlite and node-postgres hand timestamps back as Dates, a Drizzle transaction's raw SQL as text. */
-const date = (value: Date | string | null): Date | null => (value === null || value instanceof Date ? value : new Date(value));
+type SummaryRow = Omit<RunRow, "input" | "output"> & { workflow_name: string };
 
 function summaryOf(row: SummaryRow): RunSummary {
-  return {
-    id: row.id,
-    workflowId: row.workflow_id,
-    workflowName: row.workflow_name,
-    versionId: row.version_id,
-    status: row.status,
-    triggerKind: row.trigger_kind,
-    driver: asDriver(row.driver),
-    error: (row.error ?? null) as RunSummary["error"],
-    priority: Number(row.priority),
-    idempotencyKey: row.idempotency_key,
-    parentRunId: row.parent_run_id,
-    originRunId: row.origin_run_id,
-    restartFromNodeId: row.restart_from_node_id,
-    attempt: Number(row.attempt),
-    wakeAt: date(row.wake_at),
-    cancelRequestedAt: date(row.cancel_requested_at),
-    pauseRequestedAt: date(row.pause_requested_at),
-    deadLetteredAt: date(row.dead_lettered_at),
-    dismissedAt: date(row.dismissed_at),
-    createdAt: date(row.created_at) as Date,
-    startedAt: date(row.started_at),
-    finishedAt: date(row.finished_at),
-  };
+  const { input: _input, output: _output, ...view } = toRunView(toRunRecord({ ...row, input: null, output: null }));
+  return { ...view, workflowName: row.workflow_name };
 }
 
 const LIST_ORDER = "createdAt:desc";
@@ -401,8 +355,8 @@ interface StepRow {
   attempt: number;
   output: unknown;
   error: unknown;
-  started_at: Date;
-  finished_at: Date | null;
+  started_at: unknown;
+  finished_at: unknown;
   duration_ms: number | null;
 }
 
@@ -434,8 +388,8 @@ export async function getRunDetailOrThrow(scope: DataScope, input: z.infer<typeo
       attempt: Number(step.attempt),
       output: (step.output ?? null) as RunView["output"],
       error: (step.error ?? null) as RunView["output"],
-      startedAt: date(step.started_at) as Date,
-      finishedAt: date(step.finished_at),
+      startedAt: toDate(step.started_at),
+      finishedAt: toDateOrNull(step.finished_at),
       durationMs: step.duration_ms === null ? null : Number(step.duration_ms),
     })),
     pendingApprovals,

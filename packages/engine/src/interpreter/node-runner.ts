@@ -12,6 +12,7 @@ import { Halted, type Run } from "./run";
 import type { RNode } from "./runtime-plan";
 import type { Scope } from "./scope";
 import { checkResult, executeStep } from "./step-body";
+import { stepClock } from "./step-clock";
 
 /** One execution of a node: a step id base, its inputs and where its outputs are visible. */
 export interface NodeInvocation {
@@ -184,7 +185,7 @@ async function runAttempt(
       output,
       handles,
       startedAt,
-      durationMs: Math.max(0, Date.now() - startedAt),
+      durationMs: Math.max(0, stepClock() - startedAt),
     };
   } catch (error) {
     if (phase.live) state.replayed = false;
@@ -197,7 +198,7 @@ async function runAttempt(
       ok: false,
       error: run.masker.error(serializeError(error)),
       startedAt,
-      durationMs: Math.max(0, Date.now() - startedAt),
+      durationMs: Math.max(0, stepClock() - startedAt),
     };
   }
 }

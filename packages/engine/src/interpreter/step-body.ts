@@ -20,6 +20,7 @@ import {
 import type { NodeInvocation, StepEnvelope } from "./node-runner";
 import type { Run } from "./run";
 import type { RNode } from "./runtime-plan";
+import { stepClock } from "./step-clock";
 
 /** Normalises and masks a node's output and checks the handles it chose. */
 export function checkResult(
@@ -49,7 +50,7 @@ function failure(run: Run, startedAt: number, error: unknown): StepEnvelope {
     ok: false,
     error: run.masker.error(serializeError(error)),
     startedAt,
-    durationMs: Date.now() - startedAt,
+    durationMs: stepClock() - startedAt,
   };
 }
 
@@ -66,7 +67,7 @@ export async function executeStep(
   // A cancelled run must not journal a failure for the step it interrupted.
   if (run.signal?.aborted) throw cancelled(run);
   const { node } = inv;
-  const startedAt = Date.now();
+  const startedAt = stepClock();
   if (run.observed) {
     run.emit({
       type: "node.started",
@@ -108,7 +109,7 @@ export async function executeStep(
       output,
       handles,
       startedAt,
-      durationMs: Date.now() - startedAt,
+      durationMs: stepClock() - startedAt,
     };
   } catch (error) {
     if (run.signal?.aborted) throw cancelled(run);

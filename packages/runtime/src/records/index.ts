@@ -19,9 +19,12 @@ export {
   FINISHED_STATUSES,
   isFinished,
   PARKED_STATUSES,
+  runColumns,
+  toRunRecord,
   type FinishedStatus,
   type RunError,
   type RunRecord,
+  type RunRow,
   type RunStatus,
   type TriggerKind,
 } from "./run-record";

@@ -43,8 +43,14 @@ interface StepParamRow {
   d: number | null;
 }
 
+/** ISO 8601 with the microseconds a fractional millisecond carries (see the engine's step clock). */
 function iso(value: Date | number | null | undefined): string | null {
-  return value === null || value === undefined ? null : new Date(value).toISOString();
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  const ms = Math.floor(value);
+  const micros = Math.round((value - ms) * 1000);
+  const text = new Date(ms).toISOString();
+  return micros > 0 && micros < 1000 ? `${text.slice(0, -1)}${String(micros).padStart(3, "0")}Z` : text;
 }
 
 export function stepParamRows(steps: readonly JournalStepInput[]): StepParamRow[] {

@@ -45,8 +45,11 @@ export interface RunRecord {
   finishedAt: Date | null;
 }
 
-/** The `runs` columns every statement returning a run selects (qualify with a table alias as needed). */
-export function runColumns(alias: string): string {
+/**
+ * The `runs` columns every statement returning a run selects (qualify with a
+ * table alias as needed); lists leave the input and output out.
+ */
+export function runColumns(alias: string, options: { withoutPayloads?: boolean } = {}): string {
   return [
     "id",
     "workspace_id",
@@ -73,6 +76,7 @@ export function runColumns(alias: string): string {
     "started_at",
     "finished_at",
   ]
+    .filter((column) => !options.withoutPayloads || (column !== "input" && column !== "output"))
     .map((column) => `${alias}.${column}`)
     .join(", ");
 }
