@@ -9,7 +9,7 @@ import pg from "pg";
 import { env, findWorkspaceRoot, migrationsDir } from "@trellis/config";
 import { migrate, openDatabase, type DatabaseHandle } from "@trellis/db";
 import { createUser, createWorkspace } from "@trellis/db/testing";
-import { closeRunEventBus, sqlForHandle, startEmbeddedRuntime, startRun, startRuns, type Sql } from "@trellis/runtime";
+import { closeRunEventBus, sqlForHandle, startConfigCaches, startEmbeddedRuntime, startRun, startRuns, type Sql } from "@trellis/runtime";
 import { chain, createWorkflow } from "@trellis/runtime/testing";
 
 // The embedded driver against the machine's PostgreSQL, with durable commits
@@ -225,6 +225,8 @@ async function settle(handle: DatabaseHandle): Promise<void> {
 async function latency(handle: DatabaseHandle, workspaceId: string, workflowId: string) {
   const sql = sqlForHandle(handle);
   const runtime = await startEmbeddedRuntime({ handle, concurrency: 8, scheduler: false, retention: false, leaseMs: 30_000 });
+  // As in the server: a workflow's latest version is looked up from memory.
+  const caches = await startConfigCaches(handle);
   const watcher = finishWatcher(handle, sql, runtime.bus, workspaceId);
   try {
     await runtime.bus.ready();
@@ -252,6 +254,7 @@ async function latency(handle: DatabaseHandle, workspaceId: string, workflowId: 
     return result;
   } finally {
     watcher.close();
+    await caches.stop();
     await runtime.stop({ graceMs: 1_000 });
   }
 }
