@@ -12,6 +12,7 @@ import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
 import { shortId, triggerLabel } from "./lib/run-format";
 import { RunStatusBadge } from "./run-status";
+import { LoadMore } from "../ui/load-more";
 
 /** Runs that failed for good: replay them as new runs or dismiss them from the list. */
 export function DeadLetters({ workflowId, canEdit, names }: { workflowId?: string; canEdit: boolean; names: ReadonlyMap<string, string> }) {
@@ -142,13 +143,7 @@ export function DeadLetters({ workflowId, canEdit, names }: { workflowId?: strin
           </div>
         )}
       </QueryView>
-      {list.hasNextPage ? (
-        <div className="list-more">
-          <button type="button" className="button small" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-            {list.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore query={list} />
     </>
   );
 }

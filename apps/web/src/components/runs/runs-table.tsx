@@ -15,6 +15,7 @@ import { useWorkspace } from "../workspace/workspace-context";
 import { createdAfter, matchesFilters, type RunFilters } from "./lib/run-filters";
 import { formatDuration, isFinished, runDurationMs, shortId, triggerLabel, type RunSummary } from "./lib/run-format";
 import { RunStatusBadge, useNow } from "./run-status";
+import { LoadMore } from "../ui/load-more";
 
 const PAGE_SIZE = 25;
 
@@ -263,13 +264,7 @@ export function RunsTable({ filters, canEdit, onClearFilters }: { filters: RunFi
           </div>
         )}
       </QueryView>
-      {list.hasNextPage ? (
-        <div className="list-more">
-          <button type="button" className="button small" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-            {list.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      ) : null}
+      <LoadMore query={list} />
     </>
   );
 }

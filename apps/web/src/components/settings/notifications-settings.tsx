@@ -14,6 +14,7 @@ import { SecretBox } from "../ui/secret-box";
 import { QueryView } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
+import { LoadMore } from "../ui/load-more";
 
 type Event = RouterInputs["notificationSubscription"]["create"]["events"][number];
 type Status = NonNullable<RouterInputs["notificationDelivery"]["list"]["status"]>;
@@ -289,13 +290,7 @@ function NotificationLog() {
                 ))}
               </tbody>
             </table>
-            {deliveries.hasNextPage ? (
-              <div className="list-more">
-                <button type="button" className="button small" onClick={() => void deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
-                  {deliveries.isFetchingNextPage ? "Loading…" : "Load older notifications"}
-                </button>
-              </div>
-            ) : null}
+            <LoadMore query={deliveries} label="Load older notifications" />
           </div>
         )}
       </QueryView>

@@ -12,6 +12,7 @@ import { Loading, QueryError } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { hasRole } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
+import { LoadMore } from "../ui/load-more";
 
 type Delivery = RouterOutputs["webhook"]["deliveries"]["items"][number];
 type Verdict = NonNullable<RouterInputs["webhook"]["deliveries"]["verdict"]>;
@@ -138,13 +139,7 @@ export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
               ))}
             </tbody>
           </table>
-          {deliveries.hasNextPage ? (
-            <div className="list-more">
-              <button type="button" className="button small" onClick={() => void deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
-                {deliveries.isFetchingNextPage ? "Loading…" : "Load older deliveries"}
-              </button>
-            </div>
-          ) : null}
+          <LoadMore query={deliveries} label="Load older deliveries" />
         </div>
       )}
     </section>

@@ -15,6 +15,7 @@ import { useWorkspace } from "../workspace/workspace-context";
 import { ImportDialog } from "./import-dialog";
 import { NewWorkflowDialog } from "./new-workflow-dialog";
 import { TemplateDialog } from "./template-dialog";
+import { LoadMore } from "../ui/load-more";
 
 type WorkflowSummary = RouterOutputs["workflow"]["list"]["items"][number];
 
@@ -199,13 +200,7 @@ export function WorkflowList({ canEdit }: { canEdit: boolean }) {
             Could not duplicate: {duplicate.error.message}
           </div>
         ) : null}
-        {list.hasNextPage ? (
-          <div className="list-more">
-            <button type="button" className="button small" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-              {list.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        ) : null}
+        <LoadMore query={list} />
       </section>
 
       <NewWorkflowDialog open={dialog === "new"} onClose={() => setDialog(null)} />
