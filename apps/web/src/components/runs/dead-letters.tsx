@@ -13,6 +13,7 @@ import { useWorkspace } from "../workspace/workspace-context";
 import { shortId, triggerLabel } from "./lib/run-format";
 import { RunStatusBadge } from "./run-status";
 import { LoadMore } from "../ui/load-more";
+import { DataTable } from "../ui/data-table";
 
 /** Runs that failed for good: replay them as new runs or dismiss them from the list. */
 export function DeadLetters({ workflowId, canEdit, names }: { workflowId?: string; canEdit: boolean; names: ReadonlyMap<string, string> }) {
@@ -76,71 +77,56 @@ export function DeadLetters({ workflowId, canEdit, names }: { workflowId?: strin
         }
       >
         {() => (
-          <div className="table-wrap">
-            <table className="table runs-table">
-              <thead>
-                <tr>
-                  <th scope="col">Workflow</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Trigger</th>
-                  <th scope="col">Dead-lettered</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
+          <DataTable columns={["Workflow", "Status", "Trigger", "Dead-lettered"]} actions="Actions" className="runs-table">
+            {items.map((run) => {
+              const name = names.get(run.workflowId) ?? "Workflow";
+              const at = run.deadLetteredAt ?? run.finishedAt ?? run.createdAt;
+              return (
+                <tr key={run.id} data-run-id={run.id}>
+                  <td>
+                    <Link href={workspacePaths.run(workspace.slug, run.id)} className="run-link">
+                      {name}
+                    </Link>
+                    <span className="run-id mono">{shortId(run.id)}</span>
+                    {run.error?.message ? <p className="run-error-line small">{run.error.message}</p> : null}
+                  </td>
+                  <td>
+                    <RunStatusBadge status={run.status} />
+                  </td>
+                  <td>{triggerLabel[run.triggerKind]}</td>
+                  <td className="nowrap">
+                    <time dateTime={at.toISOString()} title={formatDateTime(at)}>
+                      {timeFromNow(at, now)}
+                    </time>
+                  </td>
+                  <td className="actions nowrap">
+                    {canEdit ? (
+                      <>
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-label={`Replay run ${shortId(run.id)}`}
+                          disabled={replay.isPending}
+                          onClick={() => replay.mutate({ workspaceId: workspace.id, runId: run.id })}
+                        >
+                          Replay
+                        </button>{" "}
+                        <ConfirmButton
+                          label={`Dismiss run ${shortId(run.id)}`}
+                          title="Dismiss this dead letter?"
+                          description={<p>The run stays in the run history; it just leaves this list. It can still be retried from its page.</p>}
+                          confirmLabel="Dismiss"
+                          onConfirm={() => dismiss.mutateAsync({ workspaceId: workspace.id, runId: run.id })}
+                        >
+                          Dismiss
+                        </ConfirmButton>
+                      </>
+                    ) : null}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((run) => {
-                  const name = names.get(run.workflowId) ?? "Workflow";
-                  const at = run.deadLetteredAt ?? run.finishedAt ?? run.createdAt;
-                  return (
-                    <tr key={run.id} data-run-id={run.id}>
-                      <td>
-                        <Link href={workspacePaths.run(workspace.slug, run.id)} className="run-link">
-                          {name}
-                        </Link>
-                        <span className="run-id mono">{shortId(run.id)}</span>
-                        {run.error?.message ? <p className="run-error-line small">{run.error.message}</p> : null}
-                      </td>
-                      <td>
-                        <RunStatusBadge status={run.status} />
-                      </td>
-                      <td>{triggerLabel[run.triggerKind]}</td>
-                      <td className="nowrap">
-                        <time dateTime={at.toISOString()} title={formatDateTime(at)}>
-                          {timeFromNow(at, now)}
-                        </time>
-                      </td>
-                      <td className="actions nowrap">
-                        {canEdit ? (
-                          <>
-                            <button
-                              type="button"
-                              className="button small"
-                              aria-label={`Replay run ${shortId(run.id)}`}
-                              disabled={replay.isPending}
-                              onClick={() => replay.mutate({ workspaceId: workspace.id, runId: run.id })}
-                            >
-                              Replay
-                            </button>{" "}
-                            <ConfirmButton
-                              label={`Dismiss run ${shortId(run.id)}`}
-                              title="Dismiss this dead letter?"
-                              description={<p>The run stays in the run history; it just leaves this list. It can still be retried from its page.</p>}
-                              confirmLabel="Dismiss"
-                              onConfirm={() => dismiss.mutateAsync({ workspaceId: workspace.id, runId: run.id })}
-                            >
-                              Dismiss
-                            </ConfirmButton>
-                          </>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
       </QueryView>
       <LoadMore query={list} />

@@ -11,6 +11,7 @@ import { ConfirmButton } from "../ui/confirm-button";
 import { SecretBox } from "../ui/secret-box";
 import { QueryView } from "../ui/status";
 import { useWorkspace } from "../workspace/workspace-context";
+import { DataTable } from "../ui/data-table";
 
 type Scope = RouterInputs["apiKey"]["create"]["scopes"][number];
 type CreatedKey = RouterOutputs["apiKey"]["create"] & { origin: string };
@@ -176,83 +177,66 @@ function KeyList() {
       </div>
       <QueryView query={keys} loading="Loading API keys…" what="API keys" isEmpty={(data) => data.length === 0} empty={<p className="empty">No API keys yet. Create one above to call the REST API.</p>}>
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((key) => (
-                  <tr key={key.id} className={key.revokedAt ? "revoked" : undefined}>
-                    <td className="strong nowrap">{key.name}</td>
-                    <td className="nowrap">
-                      <code>{key.prefix}…</code>
-                    </td>
-                    <td>
-                      <span className="badge-list">
-                        {key.scopes.map((scope) => (
-                          <span className="badge mono" key={scope}>
-                            {scope}
-                          </span>
-                        ))}
+          <DataTable columns={["Name", "Key", "Scopes", "Last used", "Created", "Status"]} actions="Actions">
+            {data.map((key) => (
+              <tr key={key.id} className={key.revokedAt ? "revoked" : undefined}>
+                <td className="strong nowrap">{key.name}</td>
+                <td className="nowrap">
+                  <code>{key.prefix}…</code>
+                </td>
+                <td>
+                  <span className="badge-list">
+                    {key.scopes.map((scope) => (
+                      <span className="badge mono" key={scope}>
+                        {scope}
                       </span>
-                    </td>
-                    <td className="nowrap">
-                      {key.lastUsedAt ? (
-                        <time dateTime={key.lastUsedAt.toISOString()} title={formatDateTime(key.lastUsedAt)}>
-                          {timeFromNow(key.lastUsedAt, now)}
-                        </time>
-                      ) : (
-                        <span className="muted">never</span>
-                      )}
-                    </td>
-                    <td className="nowrap">
-                      <time dateTime={key.createdAt.toISOString()} title={formatDateTime(key.createdAt)}>
-                        {formatDate(key.createdAt)}
-                      </time>
-                    </td>
-                    <td>
-                      {key.revokedAt ? (
-                        <span className="badge danger" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
-                          Revoked
-                        </span>
-                      ) : (
-                        <span className="badge success">Active</span>
-                      )}
-                    </td>
-                    <td className="actions">
-                      {key.revokedAt ? null : (
-                        <ConfirmButton
-                          label={`Revoke ${key.name}`}
-                          title="Revoke API key?"
-                          description={
-                            <p>
-                              Requests made with “{key.name}” (<code>{key.prefix}…</code>) will be refused with 401 from now on.
-                              This cannot be undone.
-                            </p>
-                          }
-                          confirmLabel="Revoke key"
-                          onConfirm={() => revoke.mutateAsync({ workspaceId: workspace.id, apiKeyId: key.id })}
-                        >
-                          Revoke
-                        </ConfirmButton>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    ))}
+                  </span>
+                </td>
+                <td className="nowrap">
+                  {key.lastUsedAt ? (
+                    <time dateTime={key.lastUsedAt.toISOString()} title={formatDateTime(key.lastUsedAt)}>
+                      {timeFromNow(key.lastUsedAt, now)}
+                    </time>
+                  ) : (
+                    <span className="muted">never</span>
+                  )}
+                </td>
+                <td className="nowrap">
+                  <time dateTime={key.createdAt.toISOString()} title={formatDateTime(key.createdAt)}>
+                    {formatDate(key.createdAt)}
+                  </time>
+                </td>
+                <td>
+                  {key.revokedAt ? (
+                    <span className="badge danger" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
+                      Revoked
+                    </span>
+                  ) : (
+                    <span className="badge success">Active</span>
+                  )}
+                </td>
+                <td className="actions">
+                  {key.revokedAt ? null : (
+                    <ConfirmButton
+                      label={`Revoke ${key.name}`}
+                      title="Revoke API key?"
+                      description={
+                        <p>
+                          Requests made with “{key.name}” (<code>{key.prefix}…</code>) will be refused with 401 from now on.
+                          This cannot be undone.
+                        </p>
+                      }
+                      confirmLabel="Revoke key"
+                      onConfirm={() => revoke.mutateAsync({ workspaceId: workspace.id, apiKeyId: key.id })}
+                    >
+                      Revoke
+                    </ConfirmButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryView>
     </section>

@@ -11,6 +11,7 @@ import { assignableRoles, hasRole, roleLabel, type Role } from "../workspace/rol
 import { useWorkspace } from "../workspace/workspace-context";
 import { InviteForm } from "./invite-form";
 import { PendingInvites } from "./pending-invites";
+import { DataTable } from "../ui/data-table";
 
 export function MembersSettings({ currentUserId }: { currentUserId: string }) {
   const workspace = useWorkspace();
@@ -70,88 +71,74 @@ function MembersTable({ currentUserId }: { currentUserId: string }) {
       ) : null}
       <QueryView query={members} loading="Loading members…" what="members">
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Member</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Joined</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((member) => {
-                  const manageable = canManage(member);
-                  const label = member.name ? `${member.name} (${member.email})` : member.email;
-                  return (
-                    <tr key={member.userId}>
-                      <td>
-                        <div className="person">
-                          <span className="avatar" aria-hidden>
-                            {(member.name || member.email).charAt(0).toUpperCase()}
-                          </span>
-                          <div>
-                            <div className="person-name">
-                              {member.name || member.email}
-                              {member.userId === currentUserId ? <span className="badge accent">You</span> : null}
-                            </div>
-                            {member.name ? <div className="muted small">{member.email}</div> : null}
-                          </div>
+          <DataTable columns={["Member", "Role", "Joined"]} actions="Actions">
+            {data.map((member) => {
+              const manageable = canManage(member);
+              const label = member.name ? `${member.name} (${member.email})` : member.email;
+              return (
+                <tr key={member.userId}>
+                  <td>
+                    <div className="person">
+                      <span className="avatar" aria-hidden>
+                        {(member.name || member.email).charAt(0).toUpperCase()}
+                      </span>
+                      <div>
+                        <div className="person-name">
+                          {member.name || member.email}
+                          {member.userId === currentUserId ? <span className="badge accent">You</span> : null}
                         </div>
-                      </td>
-                      <td>
-                        {manageable ? (
-                          <select
-                            className="input compact"
-                            aria-label={`Role for ${member.email}`}
-                            value={member.role}
-                            disabled={changeRole.isPending}
-                            onChange={(event) =>
-                              changeRole.mutate({
-                                workspaceId: workspace.id,
-                                userId: member.userId,
-                                role: event.currentTarget.value as Role,
-                              })
-                            }
-                          >
-                            {/* An admin sees an owner's row read-only, so the current role is always offered. */}
-                            {(roles.includes(member.role) ? roles : [member.role, ...roles]).map((role) => (
-                              <option key={role} value={role}>
-                                {roleLabel[role]}
-                              </option>
-                            ))}
-                          </select>
-                        ) : (
-                          <span className={`badge${member.role === "owner" ? " accent" : ""}`}>{roleLabel[member.role]}</span>
-                        )}
-                      </td>
-                      <td className="nowrap">{formatDate(member.joinedAt)}</td>
-                      <td className="actions">
-                        {manageable ? (
-                          <ConfirmButton
-                            label={`Remove ${member.email}`}
-                            title="Remove member?"
-                            description={
-                              <p>
-                                {label} will lose access to {workspace.name} right away. You can invite them again later.
-                              </p>
-                            }
-                            confirmLabel="Remove member"
-                            onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, userId: member.userId })}
-                          >
-                            Remove
-                          </ConfirmButton>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                        {member.name ? <div className="muted small">{member.email}</div> : null}
+                      </div>
+                    </div>
+                  </td>
+                  <td>
+                    {manageable ? (
+                      <select
+                        className="input compact"
+                        aria-label={`Role for ${member.email}`}
+                        value={member.role}
+                        disabled={changeRole.isPending}
+                        onChange={(event) =>
+                          changeRole.mutate({
+                            workspaceId: workspace.id,
+                            userId: member.userId,
+                            role: event.currentTarget.value as Role,
+                          })
+                        }
+                      >
+                        {/* An admin sees an owner's row read-only, so the current role is always offered. */}
+                        {(roles.includes(member.role) ? roles : [member.role, ...roles]).map((role) => (
+                          <option key={role} value={role}>
+                            {roleLabel[role]}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <span className={`badge${member.role === "owner" ? " accent" : ""}`}>{roleLabel[member.role]}</span>
+                    )}
+                  </td>
+                  <td className="nowrap">{formatDate(member.joinedAt)}</td>
+                  <td className="actions">
+                    {manageable ? (
+                      <ConfirmButton
+                        label={`Remove ${member.email}`}
+                        title="Remove member?"
+                        description={
+                          <p>
+                            {label} will lose access to {workspace.name} right away. You can invite them again later.
+                          </p>
+                        }
+                        confirmLabel="Remove member"
+                        onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, userId: member.userId })}
+                      >
+                        Remove
+                      </ConfirmButton>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </QueryView>
     </section>

@@ -15,6 +15,7 @@ import { QueryView } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { useWorkspace } from "../workspace/workspace-context";
 import { LoadMore } from "../ui/load-more";
+import { DataTable } from "../ui/data-table";
 
 type Event = RouterInputs["notificationSubscription"]["create"]["events"][number];
 type Status = NonNullable<RouterInputs["notificationDelivery"]["list"]["status"]>;
@@ -151,54 +152,39 @@ function SubscriptionList() {
       </div>
       <QueryView query={subscriptions} loading="Loading subscriptions…" what="subscriptions" isEmpty={(data) => data.length === 0} empty={<p className="empty">No subscriptions yet. Subscribe a URL above to hear when runs finish.</p>}>
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">URL</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((subscription) => (
-                  <tr key={subscription.id}>
-                    <td className="mono break">{subscription.url}</td>
-                    <td>
-                      <span className="badge-list">
-                        {subscription.events.map((event) => (
-                          <span className="badge mono" key={event}>
-                            {event}
-                          </span>
-                        ))}
+          <DataTable columns={["URL", "Events", "Status", "Created"]} actions="Actions">
+            {data.map((subscription) => (
+              <tr key={subscription.id}>
+                <td className="mono break">{subscription.url}</td>
+                <td>
+                  <span className="badge-list">
+                    {subscription.events.map((event) => (
+                      <span className="badge mono" key={event}>
+                        {event}
                       </span>
-                    </td>
-                    <td>{subscription.active ? <span className="badge success">Active</span> : <span className="badge">Inactive</span>}</td>
-                    <td className="nowrap">
-                      <time dateTime={subscription.createdAt.toISOString()} title={formatDateTime(subscription.createdAt)}>
-                        {formatDate(subscription.createdAt)}
-                      </time>
-                    </td>
-                    <td className="actions">
-                      <ConfirmButton
-                        label={`Delete the subscription of ${subscription.url}`}
-                        title="Delete subscription?"
-                        description={<p>{subscription.url} will receive no more notifications; its pending deliveries are given up.</p>}
-                        confirmLabel="Delete subscription"
-                        onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, subscriptionId: subscription.id })}
-                      >
-                        Delete
-                      </ConfirmButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    ))}
+                  </span>
+                </td>
+                <td>{subscription.active ? <span className="badge success">Active</span> : <span className="badge">Inactive</span>}</td>
+                <td className="nowrap">
+                  <time dateTime={subscription.createdAt.toISOString()} title={formatDateTime(subscription.createdAt)}>
+                    {formatDate(subscription.createdAt)}
+                  </time>
+                </td>
+                <td className="actions">
+                  <ConfirmButton
+                    label={`Delete the subscription of ${subscription.url}`}
+                    title="Delete subscription?"
+                    description={<p>{subscription.url} will receive no more notifications; its pending deliveries are given up.</p>}
+                    confirmLabel="Delete subscription"
+                    onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, subscriptionId: subscription.id })}
+                  >
+                    Delete
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryView>
     </section>

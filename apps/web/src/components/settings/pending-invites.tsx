@@ -7,6 +7,7 @@ import { formatDate, formatDateTime } from "../format";
 import { QueryView } from "../ui/status";
 import { roleLabel } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
+import { DataTable } from "../ui/data-table";
 
 export function PendingInvites() {
   const workspace = useWorkspace();
@@ -34,44 +35,29 @@ export function PendingInvites() {
       ) : null}
       <QueryView query={invites} loading="Loading invites…" what="pending invites" isEmpty={(data) => data.length === 0} empty={<p className="empty">No pending invites.</p>}>
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Invited</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((invite) => (
-                  <tr key={invite.id}>
-                    <td>{invite.email}</td>
-                    <td>
-                      <span className="badge">{roleLabel[invite.role]}</span>
-                    </td>
-                    <td className="nowrap">{formatDate(invite.createdAt)}</td>
-                    <td className="nowrap">{formatDateTime(invite.expiresAt)}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="button danger small"
-                        aria-label={`Revoke invite for ${invite.email}`}
-                        disabled={revoke.isPending && revoke.variables?.inviteId === invite.id}
-                        onClick={() => revoke.mutate({ workspaceId: workspace.id, inviteId: invite.id })}
-                      >
-                        Revoke
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Email", "Role", "Invited", "Expires"]} actions="Actions">
+            {data.map((invite) => (
+              <tr key={invite.id}>
+                <td>{invite.email}</td>
+                <td>
+                  <span className="badge">{roleLabel[invite.role]}</span>
+                </td>
+                <td className="nowrap">{formatDate(invite.createdAt)}</td>
+                <td className="nowrap">{formatDateTime(invite.expiresAt)}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button danger small"
+                    aria-label={`Revoke invite for ${invite.email}`}
+                    disabled={revoke.isPending && revoke.variables?.inviteId === invite.id}
+                    onClick={() => revoke.mutate({ workspaceId: workspace.id, inviteId: invite.id })}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryView>
     </section>

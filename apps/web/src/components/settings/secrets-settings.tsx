@@ -12,6 +12,7 @@ import { DialogActions, Modal } from "../ui/modal";
 import { NeedsRole, QueryView } from "../ui/status";
 import { hasRole } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
+import { DataTable } from "../ui/data-table";
 
 type Secret = RouterOutputs["secret"]["list"][number];
 
@@ -130,68 +131,53 @@ function SecretList({ canManage }: { canManage: boolean }) {
       {canManage ? null : <NeedsRole role="admin" action="add, rotate or delete secrets" />}
       <QueryView query={secrets} loading="Loading secrets…" what="secrets" isEmpty={(data) => data.length === 0} empty={<p className="empty">No secrets yet.{canManage ? " Add one above to use API keys and passwords in workflows." : ""}</p>}>
         {(data) => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Use as</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last rotated</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((secret) => (
-                  <tr key={secret.id}>
-                    <td className="strong nowrap mono">{secret.name}</td>
-                    <td className="nowrap">
-                      <code>{`{{ secrets.${secret.name} }}`}</code>
-                    </td>
-                    <td className="nowrap">
-                      <time dateTime={secret.createdAt.toISOString()} title={formatDateTime(secret.createdAt)}>
-                        {formatDate(secret.createdAt)}
-                      </time>
-                    </td>
-                    <td className="nowrap">
-                      {secret.rotatedAt ? (
-                        <time dateTime={secret.rotatedAt.toISOString()} title={formatDateTime(secret.rotatedAt)}>
-                          {formatDateTime(secret.rotatedAt)}
-                        </time>
-                      ) : (
-                        <span className="muted">never</span>
-                      )}
-                    </td>
-                    <td className="actions">
-                      {canManage ? (
-                        <span className="row end">
-                          <button type="button" className="button small" aria-label={`Rotate ${secret.name}`} onClick={() => setRotating(secret)}>
-                            Rotate
-                          </button>
-                          <ConfirmButton
-                            label={`Delete ${secret.name}`}
-                            title="Delete secret?"
-                            description={
-                              <p>
-                                Workflows that use <code>{`{{ secrets.${secret.name} }}`}</code> will fail until a secret with that name exists again. This cannot be
-                                undone.
-                              </p>
-                            }
-                            confirmLabel="Delete secret"
-                            onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, secretId: secret.id })}
-                          >
-                            Delete
-                          </ConfirmButton>
-                        </span>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Name", "Use as", "Created", "Last rotated"]} actions="Actions">
+            {data.map((secret) => (
+              <tr key={secret.id}>
+                <td className="strong nowrap mono">{secret.name}</td>
+                <td className="nowrap">
+                  <code>{`{{ secrets.${secret.name} }}`}</code>
+                </td>
+                <td className="nowrap">
+                  <time dateTime={secret.createdAt.toISOString()} title={formatDateTime(secret.createdAt)}>
+                    {formatDate(secret.createdAt)}
+                  </time>
+                </td>
+                <td className="nowrap">
+                  {secret.rotatedAt ? (
+                    <time dateTime={secret.rotatedAt.toISOString()} title={formatDateTime(secret.rotatedAt)}>
+                      {formatDateTime(secret.rotatedAt)}
+                    </time>
+                  ) : (
+                    <span className="muted">never</span>
+                  )}
+                </td>
+                <td className="actions">
+                  {canManage ? (
+                    <span className="row end">
+                      <button type="button" className="button small" aria-label={`Rotate ${secret.name}`} onClick={() => setRotating(secret)}>
+                        Rotate
+                      </button>
+                      <ConfirmButton
+                        label={`Delete ${secret.name}`}
+                        title="Delete secret?"
+                        description={
+                          <p>
+                            Workflows that use <code>{`{{ secrets.${secret.name} }}`}</code> will fail until a secret with that name exists again. This cannot be
+                            undone.
+                          </p>
+                        }
+                        confirmLabel="Delete secret"
+                        onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, secretId: secret.id })}
+                      >
+                        Delete
+                      </ConfirmButton>
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </QueryView>
       <RotateSecretDialog secret={rotating} onClose={() => setRotating(undefined)} />

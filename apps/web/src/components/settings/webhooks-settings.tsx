@@ -14,6 +14,7 @@ import { hasRole } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
 import { EndpointUrl, readWebhookSettings, schemeInfo, schemes, signatureHeaderOf, SignatureHeaderField, WebhookSettingsFields, type SignatureScheme } from "./webhook-fields";
 import { useWorkflowOptions } from "./workflow-options";
+import { DataTable } from "../ui/data-table";
 
 type CreatedWebhook = RouterOutputs["webhook"]["create"];
 
@@ -216,44 +217,29 @@ function WebhookList() {
       ) : webhooks.data.length === 0 ? (
         <p className="empty">No webhooks yet. Create one to let other systems start your workflows.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Webhook</th>
-                <th scope="col">Path</th>
-                <th scope="col">Workflow</th>
-                <th scope="col">Signature</th>
-                <th scope="col">Answer</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {webhooks.data.map((webhook) => (
-                <tr key={webhook.id}>
-                  <td className="strong nowrap">
-                    <Link href={workspacePaths.webhook(workspace.slug, webhook.id)}>{webhook.name || webhook.slug}</Link>
-                  </td>
-                  <td>
-                    <code className="url-text">{webhook.path}</code>
-                  </td>
-                  <td className="nowrap">
-                    <Link href={workspacePaths.workflow(workspace.slug, webhook.workflowId)}>{names.get(webhook.workflowId) ?? "Open workflow"}</Link>
-                  </td>
-                  <td className="nowrap">{schemeInfo[webhook.signatureScheme].label}</td>
-                  <td className="nowrap">{webhook.answerMode === "result" ? "Run result" : "Accepted"}</td>
-                  <td>{webhook.active ? <span className="badge success">Active</span> : <span className="badge">Inactive</span>}</td>
-                  <td className="nowrap">
-                    <time dateTime={webhook.createdAt.toISOString()} title={formatDateTime(webhook.createdAt)}>
-                      {formatDate(webhook.createdAt)}
-                    </time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Webhook", "Path", "Workflow", "Signature", "Answer", "Status", "Created"]}>
+          {webhooks.data.map((webhook) => (
+            <tr key={webhook.id}>
+              <td className="strong nowrap">
+                <Link href={workspacePaths.webhook(workspace.slug, webhook.id)}>{webhook.name || webhook.slug}</Link>
+              </td>
+              <td>
+                <code className="url-text">{webhook.path}</code>
+              </td>
+              <td className="nowrap">
+                <Link href={workspacePaths.workflow(workspace.slug, webhook.workflowId)}>{names.get(webhook.workflowId) ?? "Open workflow"}</Link>
+              </td>
+              <td className="nowrap">{schemeInfo[webhook.signatureScheme].label}</td>
+              <td className="nowrap">{webhook.answerMode === "result" ? "Run result" : "Accepted"}</td>
+              <td>{webhook.active ? <span className="badge success">Active</span> : <span className="badge">Inactive</span>}</td>
+              <td className="nowrap">
+                <time dateTime={webhook.createdAt.toISOString()} title={formatDateTime(webhook.createdAt)}>
+                  {formatDate(webhook.createdAt)}
+                </time>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -16,6 +16,7 @@ import { ImportDialog } from "./import-dialog";
 import { NewWorkflowDialog } from "./new-workflow-dialog";
 import { TemplateDialog } from "./template-dialog";
 import { LoadMore } from "../ui/load-more";
+import { DataTable } from "../ui/data-table";
 
 type WorkflowSummary = RouterOutputs["workflow"]["list"]["items"][number];
 
@@ -127,72 +128,57 @@ export function WorkflowList({ canEdit }: { canEdit: boolean }) {
           }
         >
           {() => (
-            <div className="table-wrap">
-              <table className="table workflow-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Last run</th>
-                    <th scope="col">Last updated</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((workflow) => (
-                    <tr key={workflow.id}>
-                      <td>
-                        <Link href={`${base}/${workflow.id}`} className="workflow-link">
-                          {workflow.name}
-                        </Link>
-                        {workflow.description ? <p className="muted small workflow-description">{workflow.description}</p> : null}
-                      </td>
-                      <td>
-                        <Status workflow={workflow} />
-                      </td>
-                      <td className="nowrap">
-                        <LastRun workflow={workflow} slug={workspace.slug} now={now} />
-                      </td>
-                      <td className="nowrap">
-                        <time dateTime={workflow.updatedAt.toISOString()} title={formatDateTime(workflow.updatedAt)}>
-                          {timeFromNow(workflow.updatedAt, now)}
-                        </time>
-                      </td>
-                      <td className="actions">
-                        {canEdit ? (
-                          <>
-                            <button
-                              type="button"
-                              className="button small"
-                              aria-label={`Duplicate ${workflow.name}`}
-                              disabled={duplicate.isPending}
-                              onClick={() => duplicate.mutate({ workspaceId: workspace.id, workflowId: workflow.id })}
-                            >
-                              Duplicate
-                            </button>{" "}
-                            <ConfirmButton
-                              label={`Delete ${workflow.name}`}
-                              title="Delete workflow?"
-                              description={
-                                <p>
-                                  “{workflow.name}” and its schedules stop; past runs stay in the run history. This cannot be undone from the app.
-                                </p>
-                              }
-                              confirmLabel="Delete workflow"
-                              onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, workflowId: workflow.id })}
-                            >
-                              Delete
-                            </ConfirmButton>
-                          </>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={["Name", "Status", "Last run", "Last updated"]} actions="Actions" className="workflow-table">
+              {items.map((workflow) => (
+                <tr key={workflow.id}>
+                  <td>
+                    <Link href={`${base}/${workflow.id}`} className="workflow-link">
+                      {workflow.name}
+                    </Link>
+                    {workflow.description ? <p className="muted small workflow-description">{workflow.description}</p> : null}
+                  </td>
+                  <td>
+                    <Status workflow={workflow} />
+                  </td>
+                  <td className="nowrap">
+                    <LastRun workflow={workflow} slug={workspace.slug} now={now} />
+                  </td>
+                  <td className="nowrap">
+                    <time dateTime={workflow.updatedAt.toISOString()} title={formatDateTime(workflow.updatedAt)}>
+                      {timeFromNow(workflow.updatedAt, now)}
+                    </time>
+                  </td>
+                  <td className="actions">
+                    {canEdit ? (
+                      <>
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-label={`Duplicate ${workflow.name}`}
+                          disabled={duplicate.isPending}
+                          onClick={() => duplicate.mutate({ workspaceId: workspace.id, workflowId: workflow.id })}
+                        >
+                          Duplicate
+                        </button>{" "}
+                        <ConfirmButton
+                          label={`Delete ${workflow.name}`}
+                          title="Delete workflow?"
+                          description={
+                            <p>
+                              “{workflow.name}” and its schedules stop; past runs stay in the run history. This cannot be undone from the app.
+                            </p>
+                          }
+                          confirmLabel="Delete workflow"
+                          onConfirm={() => remove.mutateAsync({ workspaceId: workspace.id, workflowId: workflow.id })}
+                        >
+                          Delete
+                        </ConfirmButton>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </QueryView>
         {duplicate.isError ? (
