@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import type { RouterInputs, RouterOutputs } from "@trellis/api";
 import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
-import { Field } from "../field";
+import { CheckboxGroup, Field } from "../field";
 import { formatDate, formatDateTime, timeFromNow } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
 import { SecretBox } from "../ui/secret-box";
@@ -113,37 +113,12 @@ function CreateKeyForm({
         <div className="narrow">
           <Field label="Name" name="name" placeholder="e.g. CI deploys" maxLength={80} required autoComplete="off" errors={failure?.fieldErrors.name} />
         </div>
-        <fieldset className="fieldset" aria-describedby={scopesError ? "scopes-error" : undefined}>
-          <legend>Scopes</legend>
-          <div className="check-grid">
-            {scopes.map((scope) => {
-              const descriptionId = `scope-${scope.replace(/\W/g, "-")}-description`;
-              return (
-                <div className="check" key={scope}>
-                  <input
-                    id={`scope-${scope}`}
-                    type="checkbox"
-                    name="scopes"
-                    value={scope}
-                    defaultChecked={defaultScopes.has(scope)}
-                    aria-describedby={descriptionId}
-                  />
-                  <label htmlFor={`scope-${scope}`}>
-                    <code>{scope}</code>
-                  </label>
-                  <span className="hint" id={descriptionId}>
-                    {scopeDescriptions[scope] ?? ""}
-                  </span>
-                </div>
-              );
-            })}
-          </div>
-          {scopesError ? (
-            <span className="field-error" id="scopes-error" role="alert">
-              {scopesError.join(" ")}
-            </span>
-          ) : null}
-        </fieldset>
+        <CheckboxGroup
+          legend="Scopes"
+          name="scopes"
+          options={scopes.map((scope) => ({ value: scope, description: scopeDescriptions[scope] ?? "", checked: defaultScopes.has(scope) }))}
+          errors={scopesError}
+        />
         <div>
           <button className="button primary" type="submit" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create key"}

@@ -6,7 +6,7 @@ import { Fragment, useId, useState, type FormEvent } from "react";
 import type { RouterInputs, RouterOutputs } from "@trellis/api";
 import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
-import { Field } from "../field";
+import { CheckboxGroup, Field } from "../field";
 import { formatDate, formatDateTime, timeFromNow } from "../format";
 import { ConfirmButton } from "../ui/confirm-button";
 import { JsonViewer } from "../ui/json-view";
@@ -101,27 +101,12 @@ function CreateSubscriptionForm({ created, onCreated }: { created: Created | und
         <div className="narrow">
           <Field label="URL" name="url" type="url" placeholder="https://example.com/hooks/trellis" required autoComplete="off" spellCheck={false} errors={failure?.fieldErrors.url} />
         </div>
-        <fieldset className="fieldset" aria-describedby={eventsError ? "events-error" : undefined}>
-          <legend>Events</legend>
-          <div className="check-grid">
-            {events.map((event) => (
-              <div className="check" key={event.value}>
-                <input id={`event-${event.value}`} type="checkbox" name="events" value={event.value} defaultChecked={event.value !== "run.succeeded"} aria-describedby={`event-${event.value}-hint`} />
-                <label htmlFor={`event-${event.value}`}>
-                  <code>{event.value}</code>
-                </label>
-                <span className="hint" id={`event-${event.value}-hint`}>
-                  {event.description}
-                </span>
-              </div>
-            ))}
-          </div>
-          {eventsError ? (
-            <span className="field-error" id="events-error" role="alert">
-              {eventsError.join(" ")}
-            </span>
-          ) : null}
-        </fieldset>
+        <CheckboxGroup
+          legend="Events"
+          name="events"
+          options={events.map((event) => ({ value: event.value, description: event.description, checked: event.value !== "run.succeeded" }))}
+          errors={eventsError}
+        />
         <div>
           <button className="button primary" type="submit" disabled={create.isPending}>
             {create.isPending ? "Subscribing…" : "Subscribe"}

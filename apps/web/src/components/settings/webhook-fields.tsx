@@ -2,6 +2,7 @@
 
 import { useId, useState } from "react";
 import type { RouterInputs, RouterOutputs } from "@trellis/api";
+import { FieldError } from "../field";
 import { CopyButton } from "../ui/copy-button";
 import { useOrigin } from "../ui/use-origin";
 import { WorkflowSelect } from "./workflow-options";
@@ -53,14 +54,6 @@ export function EndpointUrl({ path, method = "POST", label = "Endpoint URL" }: {
 
 type FieldErrors = Record<string, string[]>;
 
-function ErrorText({ id, errors }: { id: string; errors: string[] | undefined }) {
-  return errors?.length ? (
-    <span className="field-error" id={id} role="alert">
-      {errors.join(" ")}
-    </span>
-  ) : null;
-}
-
 /** A labelled control whose errors are announced; `children` renders the control with the ids it needs. */
 function Control({
   label,
@@ -85,7 +78,7 @@ function Control({
           {hint}
         </span>
       ) : null}
-      <ErrorText id={`${id}-error`} errors={errors} />
+      <FieldError id={`${id}-error`} errors={errors} />
     </div>
   );
 }
@@ -155,7 +148,7 @@ export function WebhookSettingsFields({ webhook, errors }: { webhook?: Webhook; 
             <span className="hint">Waits for the run and answers its output; 202 if it takes longer than the timeout.</span>
           </div>
         </div>
-        <ErrorText id={`${uid}-answer-error`} errors={errors.answerMode} />
+        <FieldError id={`${uid}-answer-error`} errors={errors.answerMode} />
       </fieldset>
       {answerMode === "result" ? (
         <div className="narrow">
