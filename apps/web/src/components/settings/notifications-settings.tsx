@@ -214,55 +214,38 @@ function NotificationLog() {
       </div>
       <QueryView query={deliveries} loading="Loading notifications…" what="notifications" isEmpty={() => items.length === 0} empty={<p className="empty">{status ? "No notifications in this state." : "No notifications sent yet."}</p>}>
         {() => (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
+          <DataTable columns={["Created", "Event", "URL", "State", "Attempts"]} actions="Details" after={<LoadMore query={deliveries} label="Load older notifications" />}>
+            {items.map((delivery) => (
+              <Fragment key={delivery.id}>
                 <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">URL</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">
-                    <span className="sr-only">Details</span>
-                  </th>
+                  <td className="nowrap">
+                    <time dateTime={delivery.createdAt.toISOString()} title={formatDateTime(delivery.createdAt)}>
+                      {timeFromNow(delivery.createdAt, now)}
+                    </time>
+                  </td>
+                  <td className="mono nowrap">{delivery.event}</td>
+                  <td className="mono break">{delivery.url}</td>
+                  <td>
+                    <span className={statusBadge[delivery.status]}>{delivery.status}</span>
+                    {delivery.lastStatusCode ? <span className="muted small"> {delivery.lastStatusCode}</span> : null}
+                  </td>
+                  <td className="nowrap">{delivery.attempts}</td>
+                  <td className="actions">
+                    <button type="button" className="button small" aria-expanded={open === delivery.id} onClick={() => setOpen(open === delivery.id ? null : delivery.id)} aria-label={`Details of the ${delivery.event} notification of ${formatDateTime(delivery.createdAt)}`}>
+                      Details
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((delivery) => (
-                  <Fragment key={delivery.id}>
-                    <tr>
-                      <td className="nowrap">
-                        <time dateTime={delivery.createdAt.toISOString()} title={formatDateTime(delivery.createdAt)}>
-                          {timeFromNow(delivery.createdAt, now)}
-                        </time>
-                      </td>
-                      <td className="mono nowrap">{delivery.event}</td>
-                      <td className="mono break">{delivery.url}</td>
-                      <td>
-                        <span className={statusBadge[delivery.status]}>{delivery.status}</span>
-                        {delivery.lastStatusCode ? <span className="muted small"> {delivery.lastStatusCode}</span> : null}
-                      </td>
-                      <td className="nowrap">{delivery.attempts}</td>
-                      <td className="actions">
-                        <button type="button" className="button small" aria-expanded={open === delivery.id} onClick={() => setOpen(open === delivery.id ? null : delivery.id)} aria-label={`Details of the ${delivery.event} notification of ${formatDateTime(delivery.createdAt)}`}>
-                          Details
-                        </button>
-                      </td>
-                    </tr>
-                    {open === delivery.id ? (
-                      <tr className="detail-row">
-                        <td colSpan={6}>
-                          <NotificationDetails delivery={delivery} />
-                        </td>
-                      </tr>
-                    ) : null}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
-            <LoadMore query={deliveries} label="Load older notifications" />
-          </div>
+                {open === delivery.id ? (
+                  <tr className="detail-row">
+                    <td colSpan={6}>
+                      <NotificationDetails delivery={delivery} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            ))}
+          </DataTable>
         )}
       </QueryView>
     </section>

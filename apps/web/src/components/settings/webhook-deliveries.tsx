@@ -12,6 +12,7 @@ import { Loading, QueryError } from "../ui/status";
 import { workspacePaths } from "../workspace/links";
 import { hasRole } from "../workspace/roles";
 import { useWorkspace } from "../workspace/workspace-context";
+import { DataTable } from "../ui/data-table";
 import { LoadMore } from "../ui/load-more";
 
 type Delivery = RouterOutputs["webhook"]["deliveries"]["items"][number];
@@ -71,76 +72,59 @@ export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
       ) : items.length === 0 ? (
         <p className="empty">{verdict ? "No deliveries with this verdict." : "No deliveries yet. Requests posted to the URL above appear here."}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table delivery-table">
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">Answer</th>
-                <th scope="col">Content type</th>
-                <th scope="col">Run</th>
-                <th scope="col">
-                  <span className="sr-only">Details</span>
-                </th>
+        <DataTable columns={["Received", "Verdict", "Answer", "Content type", "Run"]} actions="Details" className="delivery-table" after={<LoadMore query={deliveries} label="Load older deliveries" />}>
+          {items.map((delivery) => (
+            <Fragment key={delivery.id}>
+              <tr className={open === delivery.id ? "expanded" : undefined}>
+                <td className="nowrap">
+                  <time dateTime={delivery.receivedAt.toISOString()} title={formatDateTime(delivery.receivedAt)}>
+                    {timeFromNow(delivery.receivedAt, now)}
+                  </time>
+                  {delivery.replayOf ? <span className="badge small-badge">Replay</span> : null}
+                </td>
+                <td>
+                  <span className={verdictBadge[delivery.verdict]}>{verdictLabel[delivery.verdict]}</span>
+                </td>
+                <td className="nowrap mono">{delivery.statusCode}</td>
+                <td className="nowrap mono">{delivery.contentType ?? "—"}</td>
+                <td className="nowrap">
+                  {delivery.runId ? (
+                    <Link className="mono" href={workspacePaths.run(workspace.slug, delivery.runId)} title={delivery.runId}>
+                      {delivery.runId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    <span className="muted">{delivery.reason ? "none" : "—"}</span>
+                  )}
+                </td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-expanded={open === delivery.id}
+                    aria-controls={`delivery-${delivery.id}`}
+                    aria-label={`Details of the ${verdictLabel[delivery.verdict].toLowerCase()} delivery received ${formatDateTime(delivery.receivedAt)}`}
+                    onClick={() => setOpen(open === delivery.id ? null : delivery.id)}
+                  >
+                    Details
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((delivery) => (
-                <Fragment key={delivery.id}>
-                  <tr className={open === delivery.id ? "expanded" : undefined}>
-                    <td className="nowrap">
-                      <time dateTime={delivery.receivedAt.toISOString()} title={formatDateTime(delivery.receivedAt)}>
-                        {timeFromNow(delivery.receivedAt, now)}
-                      </time>
-                      {delivery.replayOf ? <span className="badge small-badge">Replay</span> : null}
-                    </td>
-                    <td>
-                      <span className={verdictBadge[delivery.verdict]}>{verdictLabel[delivery.verdict]}</span>
-                    </td>
-                    <td className="nowrap mono">{delivery.statusCode}</td>
-                    <td className="nowrap mono">{delivery.contentType ?? "—"}</td>
-                    <td className="nowrap">
-                      {delivery.runId ? (
-                        <Link className="mono" href={workspacePaths.run(workspace.slug, delivery.runId)} title={delivery.runId}>
-                          {delivery.runId.slice(0, 8)}
-                        </Link>
-                      ) : (
-                        <span className="muted">{delivery.reason ? "none" : "—"}</span>
-                      )}
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="button small"
-                        aria-expanded={open === delivery.id}
-                        aria-controls={`delivery-${delivery.id}`}
-                        aria-label={`Details of the ${verdictLabel[delivery.verdict].toLowerCase()} delivery received ${formatDateTime(delivery.receivedAt)}`}
-                        onClick={() => setOpen(open === delivery.id ? null : delivery.id)}
-                      >
-                        Details
-                      </button>
-                    </td>
-                  </tr>
-                  {open === delivery.id ? (
-                    <tr className="detail-row" id={`delivery-${delivery.id}`}>
-                      <td colSpan={6}>
-                        <DeliveryDetails
-                          delivery={delivery}
-                          onReplayed={(replayed) => {
-                            setOpen(null);
-                            setNotice(replayed.runId ? `Replayed: the delivery started run ${replayed.runId.slice(0, 8)}.` : "Replayed.");
-                          }}
-                        />
-                      </td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-          <LoadMore query={deliveries} label="Load older deliveries" />
-        </div>
+              {open === delivery.id ? (
+                <tr className="detail-row" id={`delivery-${delivery.id}`}>
+                  <td colSpan={6}>
+                    <DeliveryDetails
+                      delivery={delivery}
+                      onReplayed={(replayed) => {
+                        setOpen(null);
+                        setNotice(replayed.runId ? `Replayed: the delivery started run ${replayed.runId.slice(0, 8)}.` : "Replayed.");
+                      }}
+                    />
+                  </td>
+                </tr>
+              ) : null}
+            </Fragment>
+          ))}
+        </DataTable>
       )}
     </section>
   );

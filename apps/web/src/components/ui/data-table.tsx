@@ -2,9 +2,22 @@ import type { ReactNode } from "react";
 
 /**
  * A list's table: column headings (`scope="col"`), an optional last column
- * for row actions whose heading only screen readers see, and the rows.
+ * for row actions whose heading only screen readers see, the rows, and what
+ * goes under them in the same scroll area (`after`, say a `LoadMore`).
  */
-export function DataTable({ columns, actions, className, children }: { columns: readonly string[]; actions?: string; className?: string; children: ReactNode }) {
+export function DataTable({
+  columns,
+  actions,
+  className,
+  after,
+  children,
+}: {
+  columns: readonly string[];
+  actions?: string;
+  className?: string;
+  after?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="table-wrap">
       <table className={className ? `table ${className}` : "table"}>
@@ -24,6 +37,7 @@ export function DataTable({ columns, actions, className, children }: { columns: 
         </thead>
         <tbody>{children}</tbody>
       </table>
+      {after}
     </div>
   );
 }
