@@ -1,7 +1,7 @@
 export { createContext, type Context, type SessionUser } from "./context";
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
 export { apiScopes, type ApiScope } from "./scopes";
-export { authenticateApiKey, startApiKeyCache, type ApiKeyPrincipal } from "./services/api-keys";
+export { authenticateApiKey, type ApiKeyPrincipal } from "./services/api-keys";
 export { getWorkspaceOrThrow } from "./services/workspace-info";
 export type { DataScope } from "./services/scope";
 

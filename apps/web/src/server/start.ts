@@ -1,6 +1,6 @@
 import { ConfigError, env } from "@trellis/config";
 import { logger } from "@trellis/config/logger";
-import { resolvePolicies, resolveWorkspaceSecrets, startApiKeyCache, startNotificationDelivery } from "@trellis/api";
+import { resolvePolicies, resolveWorkspaceSecrets, startNotificationDelivery } from "@trellis/api";
 import { authSecret } from "@trellis/auth";
 import { closeAppDatabase, getAppDatabase } from "@trellis/db";
 import { closeRunEventBus, getInngestDriver, selectedDriver, startConfigCaches, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
@@ -42,9 +42,8 @@ export async function startServer() {
     runtime = await startEmbeddedRuntime({ resolveContext });
   }
   const notifications = await startNotificationDelivery({ handle, allowedHosts: config.TRELLIS_ALLOWED_HOSTS });
-  // REST requests authenticate from memory; revocations reach it through LISTEN/NOTIFY.
-  const apiKeyCache = await startApiKeyCache(handle);
-  // Webhook configurations and workflows' latest versions likewise, dropped when a trigger announces a change.
+  // API keys, webhook configurations and workflows' latest versions are read from memory, each dropped
+  // when its change is announced on the configuration channel (LISTEN/NOTIFY).
   const configCaches = await startConfigCaches(handle);
 
   // Let steps in flight finish and hand unfinished runs back, let deliveries in flight end, then close the
@@ -54,7 +53,6 @@ export async function startServer() {
       try {
         await runtime?.stop();
         await notifications.stop();
-        await apiKeyCache.stop();
         await configCaches.stop();
         await closeRunEventBus(handle);
         await closeAppDatabase();

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { AppError } from "@trellis/config/errors";
 import { openDatabase, schema, type DatabaseHandle } from "@trellis/db";
 import { createUser, createWorkspace, describeEachDriver } from "@trellis/db/testing";
-import { authenticateApiKey, createApiKey, revokeApiKey, startApiKeyCache } from "./api-keys";
+import { startConfigCaches } from "@trellis/runtime";
+import { authenticateApiKey, createApiKey, revokeApiKey } from "./api-keys";
 
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -16,11 +17,11 @@ describeEachDriver("API key authentication with the per-process key cache", (ctx
   let other: DatabaseHandle | undefined;
   const stops: (() => Promise<void>)[] = [];
   beforeAll(async () => {
-    stops.push((await startApiKeyCache(ctx.handle())).stop);
+    stops.push((await startConfigCaches(ctx.handle())).stop);
     const url = ctx.testDatabase().url;
     if (url) {
       other = openDatabase({ url, driver: ctx.driver, poolMax: 2 });
-      stops.push((await startApiKeyCache(other)).stop);
+      stops.push((await startConfigCaches(other)).stop);
     }
   });
   afterAll(async () => {

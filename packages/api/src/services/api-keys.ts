@@ -2,8 +2,8 @@ import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError, notFound } from "@trellis/config/errors";
 import { logger } from "@trellis/config/logger";
-import { schema, type Database, type DatabaseHandle } from "@trellis/db";
-import { acquireNotificationListener } from "@trellis/runtime";
+import { schema, type Database } from "@trellis/db";
+import { CONFIG_CHANNEL, ConfigCache, invalidateConfig, toSql } from "@trellis/runtime";
 import { apiScopeSchema, type ApiScope } from "../scopes";
 import type { WorkspaceScope } from "./scope";
 import { randomToken, sha256Hex } from "./tokens";
@@ -77,85 +77,33 @@ export async function revokeApiKey(scope: WorkspaceScope, input: z.infer<typeof 
       ),
     )
     // Every process's key cache drops the key when this commits (this one's at once, below, too).
-    .returning({ id: schema.apiKeys.id, notified: sql<string>`pg_notify(${API_KEYS_CHANNEL}, ${schema.apiKeys.id}::text)::text` });
+    .returning({ id: schema.apiKeys.id, notified: sql<string>`pg_notify(${CONFIG_CHANNEL}, 'api_keys:' || ${schema.apiKeys.id}::text)::text` });
   if (rows.length === 0) throw notFound("API key");
-  invalidateCachedApiKey(input.apiKeyId);
+  invalidateConfig({ table: "api_keys", id: input.apiKeyId });
 }
 
 // ---------------------------------------------------------------------------
 // Authentication, with a per-process cache of key hash → principal.
 //
 // Authenticating every REST request against the database cost a round trip
-// (two with the last-used touch) on the hottest paths. A server caches the
-// principals of valid keys once it LISTENs on API_KEYS_CHANNEL; revoking a
-// key NOTIFYs that channel in the revoking statement, so every process drops
-// the key when the revocation commits (the revoking process at once). A
-// lookup that raced an invalidation is not cached (the generation check), a
-// lost LISTEN connection empties the cache when it is back, and entries expire
-// after ENTRY_TTL_MS whatever happens (a backstop, not the mechanism).
-// Unknown and revoked keys are never cached: they always ask the database.
-
-/** NOTIFY payload: the id of a revoked key. */
-export const API_KEYS_CHANNEL = "trellis_api_keys";
-const ENTRY_TTL_MS = 30_000;
-const MAX_ENTRIES = 10_000;
+// (two with the last-used touch) on the hottest paths. Valid keys' principals
+// live in a `ConfigCache` (active once the server LISTENs for configuration
+// changes); revoking a key announces `api_keys:<id>` on the configuration
+// channel in the revoking statement, so every process drops the key when the
+// revocation commits (the revoking process at once). Entries expire after
+// 30 s whatever happens (a backstop, not the mechanism). Unknown and revoked
+// keys are never cached: they always ask the database.
 
 interface CachedKey {
   principal: ApiKeyPrincipal;
-  expiresAt: number;
   /** When this process last made sure last_used_at is recent. */
   touchedAt: number;
 }
 
-class ApiKeyCache {
-  readonly entries = new Map<string, CachedKey>();
-  /** Bumped by every invalidation: a lookup that started before one must not fill the cache. */
-  generation = 0;
-  listening = false;
-
-  invalidate(keyId?: string): void {
-    this.generation++;
-    if (keyId === undefined) return this.entries.clear();
-    for (const [hash, entry] of this.entries) if (entry.principal.keyId === keyId) this.entries.delete(hash);
-  }
-}
-
-declare global {
-  // Next.js loads instrumentation (which starts the cache) and route handlers as separate bundles.
-  var __trellisApiKeyCaches: Map<Database, ApiKeyCache> | undefined;
-}
-
-const caches = () => (globalThis.__trellisApiKeyCaches ??= new Map());
-
-/** Drops a key from this process's caches (a revocation in this process). */
-function invalidateCachedApiKey(keyId: string): void {
-  for (const cache of caches().values()) cache.invalidate(keyId);
-}
-
-/**
- * Starts caching authenticated keys for `handle`'s database in this process,
- * once LISTEN on the revocation channel is confirmed. The server calls this at
- * start; `stop` releases the LISTEN connection (before the database closes).
- */
-export async function startApiKeyCache(handle: DatabaseHandle): Promise<{ stop(): Promise<void> }> {
-  const cache = new ApiKeyCache();
-  const shared = acquireNotificationListener(handle);
-  const stopListening = await shared.listener.listen(API_KEYS_CHANNEL, (keyId) => cache.invalidate(keyId));
-  // Revocations sent while the connection was down are lost: forget everything.
-  const stopReconnect = shared.listener.onReconnect(() => cache.invalidate());
-  cache.listening = true;
-  caches().set(handle.db, cache);
-  return {
-    async stop() {
-      cache.listening = false;
-      cache.invalidate();
-      if (caches().get(handle.db) === cache) caches().delete(handle.db);
-      stopListening();
-      stopReconnect();
-      await shared.release();
-    },
-  };
-}
+const apiKeysByHash = new ConfigCache<CachedKey>("api-key-by-hash", {
+  affected: (entry, change) => change.table === "api_keys" && change.id === entry.principal.keyId,
+  ttlMs: 30_000,
+});
 
 const touchLastUsed = (db: Database, keyId: string) =>
   db
@@ -168,22 +116,7 @@ const touchLastUsed = (db: Database, keyId: string) =>
       ),
     );
 
-/** The principal behind a raw key; UNAUTHORIZED for unknown or revoked keys. */
-export async function authenticateApiKey(db: Database, rawKey: string): Promise<ApiKeyPrincipal> {
-  if (!rawKey.startsWith(KEY_PREFIX)) throw new AppError("UNAUTHORIZED", "Unknown API key");
-  const hash = sha256Hex(rawKey);
-  const cache = caches().get(db);
-  const now = Date.now();
-  const hit = cache?.listening ? cache.entries.get(hash) : undefined;
-  if (hit && hit.expiresAt > now) {
-    if (now - hit.touchedAt >= LAST_USED_RESOLUTION_MS) {
-      hit.touchedAt = now;
-      // Off the request's path: last-used is advisory, the answer does not wait for it.
-      touchLastUsed(db, hit.principal.keyId).catch((error: unknown) => logger().warn({ err: error }, "touching an API key's last use failed"));
-    }
-    return hit.principal;
-  }
-  const generation = cache?.generation;
+async function loadKey(db: Database, hash: string): Promise<CachedKey> {
   const [row] = await db
     .select({
       id: schema.apiKeys.id,
@@ -197,10 +130,19 @@ export async function authenticateApiKey(db: Database, rawKey: string): Promise<
   if (!row) throw new AppError("UNAUTHORIZED", "Unknown API key");
   if (row.revokedAt) throw new AppError("UNAUTHORIZED", "This API key has been revoked");
   await touchLastUsed(db, row.id);
-  const principal: ApiKeyPrincipal = { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes as ApiScope[] };
-  if (cache?.listening && cache.generation === generation) {
-    if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
-    cache.entries.set(hash, { principal, expiresAt: now + ENTRY_TTL_MS, touchedAt: now });
+  return { principal: { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes as ApiScope[] }, touchedAt: Date.now() };
+}
+
+/** The principal behind a raw key; UNAUTHORIZED for unknown or revoked keys. */
+export async function authenticateApiKey(db: Database, rawKey: string): Promise<ApiKeyPrincipal> {
+  if (!rawKey.startsWith(KEY_PREFIX)) throw new AppError("UNAUTHORIZED", "Unknown API key");
+  const hash = sha256Hex(rawKey);
+  const entry = (await apiKeysByHash.get(toSql(db).scope, hash, () => loadKey(db, hash))) as CachedKey;
+  const now = Date.now();
+  if (now - entry.touchedAt >= LAST_USED_RESOLUTION_MS) {
+    entry.touchedAt = now;
+    // Off the request's path: last-used is advisory, the answer does not wait for it.
+    touchLastUsed(db, entry.principal.keyId).catch((error: unknown) => logger().warn({ err: error }, "touching an API key's last use failed"));
   }
-  return principal;
+  return entry.principal;
 }

@@ -2,9 +2,10 @@ import type { DatabaseHandle } from "@trellis/db";
 import { acquireNotificationListener } from "./notification-listener";
 
 /**
- * The channel the configuration triggers of migration 0006 notify when a
- * webhook or a workflow's latest version, concurrency limit or deletion
- * changes: payload `<table>:<id>`, sent at commit by whatever wrote the row.
+ * The channel configuration changes are announced on, as `<table>:<id>` at
+ * commit: by the triggers of migration 0006 when a webhook or a workflow's
+ * latest version, concurrency limit or deletion changes (whatever wrote the
+ * row), and by the statement that revokes an API key.
  */
 export const CONFIG_CHANNEL = "trellis_config";
 
@@ -46,7 +47,8 @@ function parseChange(payload: string): ConfigChange | null {
 
 /**
  * A per-process cache of configuration rows read on hot paths (a webhook by
- * its slug, a workflow's latest version), per database. It caches only while
+ * its slug, a workflow's latest version, an API key's principal), per
+ * database. It caches only while
  * this process LISTENs for that database's configuration changes
  * (`startConfigCaches`); otherwise every `get` loads. A change drops the
  * entries it affects the moment its notification arrives; a change made by
