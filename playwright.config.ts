@@ -38,7 +38,8 @@ export default defineConfig({
   },
   projects: [{ name: "chromium" }],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start apps/web -p ${port}`,
+    // The self-hosted server, as `npm start` runs it.
+    command: `npm start -- -p ${port}`,
     url: `${baseURL}/api/health/ready`,
     timeout: 120_000,
     reuseExistingServer: false,

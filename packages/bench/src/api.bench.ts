@@ -8,7 +8,7 @@ import { WorkflowDefinitionSchema } from "@trellis/engine";
 import { createUser, createWorkspace } from "@trellis/db/testing";
 import { autocannon, ensureBuild, measureHealthFloor, percentile, round, startServer, stop, withBenchDatabase } from "./production-server";
 
-// The REST API's run operations against the production build (`next start`)
+// The REST API's run operations against the production build served as `npm start` serves it (apps/web/server.ts)
 // on the machine's PostgreSQL with the embedded driver (the server executes
 // the runs it starts), with 10,000 runs stored: the p95 of listing runs (first
 // page of 20, newest first) and of getting one run with its steps (random
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       const unlimited = { limit: 1_000_000_000, windowSeconds: 1 };
       const { child, base } = await startServer({ ...serverEnv, TRELLIS_RATE_LIMITS: JSON.stringify({ restApiKey: unlimited, restIp: unlimited }) });
       children.push(child);
-      console.log(`next start (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
+      console.log(`npm start server (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
       const headers = { authorization: `Bearer ${key}` };
       await measureHealthFloor(base, START_CONNECTIONS);
 

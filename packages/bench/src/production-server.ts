@@ -11,7 +11,8 @@ import { findWorkspaceRoot, migrationsDir } from "@trellis/config";
 import { migrate, openDatabase, type DatabaseHandle } from "@trellis/db";
 
 // What the HTTP benchmarks share: a database of their own on the machine's
-// PostgreSQL, the production build of apps/web started with `next start`,
+// PostgreSQL, the production build of apps/web started as `npm start` does
+// (the self-hosted server, apps/web/server.ts),
 // and autocannon.
 
 export const root = findWorkspaceRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -75,26 +76,26 @@ export function ensureBuild(): void {
   if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
 }
 
-/** `next start` of the production build on a free port, once it answers /api/health. */
+/** The self-hosted server (`npm start`) on the production build, on a free port, once it answers /api/health. */
 export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server: Node refuses --cpu-prof in NODE_OPTIONS.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "apps/web", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: webDir,
     env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${base}/api/health`)).ok) return { child, base };
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error("next start did not answer /api/health within 60 s");
+    if (Date.now() > deadline) throw new Error("the server did not answer /api/health within 60 s");
     await sleep(200);
   }
 }
@@ -129,7 +130,7 @@ export function stop(child: ChildProcess): Promise<void> {
 export interface BenchDatabase {
   handle: DatabaseHandle;
   url: string;
-  /** The environment `next start` (and workers) run with. */
+  /** The environment the server (and workers) run with. */
   serverEnv: Record<string, string>;
 }
 

@@ -6,7 +6,7 @@ import { queryRows, type DatabaseHandle } from "@trellis/db";
 import { peersWorkload, webhookFixture } from "@trellis/api/testing";
 import { autocannon, ensureBuild, measureHealthFloor, root, round, startServer, stop, withBenchDatabase } from "./production-server";
 
-// Webhook ingress against the production build (`next start`) on the
+// Webhook ingress against the production build served as `npm start` serves it (apps/web/server.ts) on the
 // machine's PostgreSQL with the embedded driver: HMAC-signed deliveries of the
 // PEERS.md workload (webhook → transform → condition → respond), closed-loop
 // with keep-alive from 127.0.0.1, at concurrency 1/10/50 in `accepted` mode
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
 
       const { child: server, base } = await startServer(serverEnv);
       children.push(server);
-      console.log(`next start (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
+      console.log(`npm start server (production build) on ${base}; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per phase`);
       await measureHealthFloor(base, 50);
 
       const acceptedUrl = `${base}/api/hooks/bench-accepted`;

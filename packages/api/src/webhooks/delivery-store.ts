@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Json } from "@trellis/engine";
-import { startRun, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
+import { startGuardedRuns, type RunGuard, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
 
 /** A named statement: node-postgres prepares it once per connection. */
 export const statement = (name: string, text: string): Statement => ({ name: `trellis_${name}`, text });
@@ -37,30 +37,46 @@ const insertDelivery = statement(
    RETURNING id`,
 );
 
+const DELIVERY_COLUMNS = "id, workspace_id, webhook_id, dedupe_key, verdict, status_code, reason, content_type, headers, query, body, run_id, replay_of";
+const DELIVERY_VALUES = "$3, $4, $5, $6, $7::webhook_delivery_verdict, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15";
+
 /**
- * Claims the dedupe key for this delivery and logs it, in one statement: a
- * key seen inside the window keeps pointing at its first delivery (returned,
- * and nothing is logged); a new or expired key points at this one ($13),
- * whose row is inserted alongside. Two identical deliveries arriving together
- * queue on the key's row, and the second sees the first one's claim.
+ * Accepting a delivery is the statement that creates its run (a `RunGuard`:
+ * atomic, one round trip). Without a dedupe key, the delivery is logged
+ * alongside. With one, the statement first claims the key: a key seen inside
+ * the window ($16 seconds) keeps pointing at its first delivery (returned,
+ * and neither the run nor the log row is written); a new or expired key
+ * points at this delivery ($3), logged alongside its run. Two identical
+ * deliveries arriving together queue on the key's row, and the second sees
+ * the first one's claim.
  */
-const claimKeyAndLog = statement(
-  "webhook_claim_key_and_log",
-  `WITH claim AS (
-     INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id) VALUES ($2, $3, $13)
+const logGuard = (params: unknown[]): RunGuard => ({
+  name: "webhook_log",
+  ctes: `logged AS (INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (${DELIVERY_VALUES}) RETURNING id)`,
+  when: "true",
+  result: "$3::uuid",
+  params,
+});
+
+const claimKeyAndLogGuard = (params: unknown[]): RunGuard => ({
+  name: "webhook_claim_key_and_log",
+  ctes: `claim AS (
+     INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id) VALUES ($5, $6, $3)
      ON CONFLICT (webhook_id, dedupe_key) DO UPDATE SET
-       delivery_id = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $14)
+       delivery_id = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $16)
          THEN excluded.delivery_id ELSE webhook_dedupe_keys.delivery_id END,
-       first_received_at = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $14)
+       first_received_at = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $16)
          THEN excluded.first_received_at ELSE webhook_dedupe_keys.first_received_at END
      RETURNING delivery_id
    ), logged AS (
-     INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, dedupe_key, verdict, status_code, reason, content_type, headers, query, body, run_id, replay_of)
-     SELECT $13, $1, $2, $3, $4::webhook_delivery_verdict, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12 FROM claim WHERE claim.delivery_id = $13
+     INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS})
+     SELECT ${DELIVERY_VALUES} FROM claim WHERE claim.delivery_id = $3
      RETURNING id
-   )
-   SELECT delivery_id FROM claim`,
-);
+   )`,
+  when: "EXISTS (SELECT 1 FROM claim WHERE claim.delivery_id = $3)",
+  result: "(SELECT delivery_id FROM claim)",
+  params,
+});
 
 const selectDeliveryRun = statement("webhook_delivery_run", `SELECT run_id FROM webhook_deliveries WHERE id = $1`);
 
@@ -78,19 +94,11 @@ interface AcceptInput {
   replayOf?: string | null;
 }
 
-/** Thrown inside the accepting transaction to roll its run back: the key belongs to an earlier delivery. */
-class DuplicateDelivery extends Error {
-  constructor(readonly firstDeliveryId: string) {
-    super("duplicate webhook delivery");
-  }
-}
-
 /**
- * Records an accepted delivery and starts its run in ONE transaction, so
- * neither exists without the other. With a dedupe key, the statement that
- * logs the delivery first claims the key (see `claimKeyAndLog`); when an
- * earlier delivery holds it, the transaction rolls back (no run) and the
- * request is logged as that delivery's duplicate, answering with its run.
+ * Records an accepted delivery and starts its run in ONE statement, so
+ * neither exists without the other (see `claimKeyAndLogGuard`). When an
+ * earlier delivery holds the dedupe key, nothing is created and the request
+ * is logged as that delivery's duplicate, answering with its run.
  */
 export async function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDelivery> {
   const { webhook, parts } = input;
@@ -108,33 +116,28 @@ export async function acceptDelivery(sql: Sql, input: AcceptInput): Promise<Acce
     runId,
     input.replayOf ?? null,
   ];
-  try {
-    return await sql.transaction(async (tx) => {
-      const { run } = await startRun(tx, {
-        workspaceId: webhook.workspaceId,
-        workflowId: webhook.workflowId,
-        triggerKind: input.triggerKind ?? "webhook",
-        input: input.runInput,
-        latest: webhook.latest ?? undefined,
-      });
-      if (input.dedupeKey === null) {
-        const [logged] = await tx.query<{ id: string }>(insertDelivery, row("accepted", run.id));
-        const id = (logged as { id: string }).id;
-        return { deliveryId: id, runId: run.id, duplicate: false, loggedId: id };
-      }
-      const id = randomUUID();
-      const [claim] = await tx.query<{ delivery_id: string }>(claimKeyAndLog, [...row("accepted", run.id), id, input.dedupeWindowSeconds]);
-      if (claim?.delivery_id !== id) throw new DuplicateDelivery(claim?.delivery_id as string);
-      return { deliveryId: id, runId: run.id, duplicate: false, loggedId: id };
-    });
-  } catch (error) {
-    if (!(error instanceof DuplicateDelivery)) throw error;
-    // The first delivery committed before its claim could be seen: its run is readable now.
-    const [first] = await sql.query<{ run_id: string | null }>(selectDeliveryRun, [error.firstDeliveryId]);
-    const runId = first?.run_id ?? null;
-    const [logged] = await sql.query<{ id: string }>(insertDelivery, row("duplicate", runId));
-    return { deliveryId: error.firstDeliveryId, runId, duplicate: true, loggedId: (logged as { id: string }).id };
-  }
+  const deliveryId = randomUUID();
+  const runId = randomUUID();
+  const logged = [deliveryId, ...row("accepted", runId)];
+  const { passed, guard } = await startGuardedRuns(
+    sql,
+    {
+      workspaceId: webhook.workspaceId,
+      workflowId: webhook.workflowId,
+      triggerKind: input.triggerKind ?? "webhook",
+      latest: webhook.latest ?? undefined,
+      items: [{ input: input.runInput }],
+      runIds: [runId],
+    },
+    input.dedupeKey === null ? logGuard(logged) : claimKeyAndLogGuard([...logged, input.dedupeWindowSeconds]),
+  );
+  if (passed) return { deliveryId, runId, duplicate: false, loggedId: deliveryId };
+  // The first delivery committed before its claim could be seen: its run is readable now.
+  const firstDeliveryId = guard as string;
+  const [first] = await sql.query<{ run_id: string | null }>(selectDeliveryRun, [firstDeliveryId]);
+  const firstRunId = first?.run_id ?? null;
+  const [duplicate] = await sql.query<{ id: string }>(insertDelivery, row("duplicate", firstRunId));
+  return { deliveryId: firstDeliveryId, runId: firstRunId, duplicate: true, loggedId: (duplicate as { id: string }).id };
 }
 
 /**

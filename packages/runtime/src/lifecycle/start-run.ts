@@ -4,7 +4,7 @@ import { ConfigCache } from "../bus/config-cache";
 import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
 import { findLocalWorker } from "../embedded/local-workers";
 import { selectedDriver } from "../inngest/selection";
-import { createRuns, EMBEDDED_DRIVER, type CreatedRun } from "../records/runs";
+import { createGuardedRuns, EMBEDDED_DRIVER, type CreatedRun, type RunGuard } from "../records/runs";
 import type { TriggerKind } from "../records/run-record";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
 import { dispatchNewInngestRuns } from "./inngest-bridge";
@@ -131,7 +131,19 @@ function checkItem(item: StartRunItem, compiled: CompiledVersion, index: number 
  * come back as the runs that key started (`created: false`).
  */
 export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedRun[]> {
-  if (input.items.length === 0) return [];
+  return (await startGuardedRuns(db, input)).created;
+}
+
+/**
+ * `startRuns` under a guard checked by the statement creating the runs (see
+ * `RunGuard`): nothing is created unless it holds (`passed`).
+ */
+export async function startGuardedRuns(
+  db: Db,
+  input: StartRunsInput & { runIds?: readonly string[] },
+  guard?: RunGuard,
+): Promise<{ created: CreatedRun[]; passed: boolean; guard: unknown }> {
+  if (input.items.length === 0) return { created: [], passed: true, guard: undefined };
   if (input.items.length > MAX_BATCH_RUNS) throw badRequest(`Start at most ${MAX_BATCH_RUNS} runs at once`);
   const sql = toSql(db);
   const compiled =
@@ -144,9 +156,10 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
   const embedded = (input.driver ?? selectedDriver()) === EMBEDDED_DRIVER;
   const local = embedded && input.items.length === 1 && compiled.concurrencyLimit === null ? findLocalWorker(sql.scope) : undefined;
   const claimedBy = local?.hasRoom() ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
-  const created = await createRuns(
+  const { created, passed, guard: guardResult } = await createGuardedRuns(
     sql,
-    input.items.map((item) => ({
+    input.items.map((item, i) => ({
+      id: input.runIds?.[i],
       workspaceId: input.workspaceId,
       workflowId: input.workflowId,
       versionId: compiled.versionId,
@@ -157,6 +170,7 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
       driver: input.driver,
       claimedBy,
     })),
+    guard,
   );
   const adopted = created[0];
   if (local && claimedBy && adopted?.created && adopted.run.status === "running") {
@@ -187,8 +201,8 @@ export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedR
   }
   // Runs the configured driver put on Inngest (a caller naming a driver dispatches itself, as the Inngest driver does).
   // Inside a caller's transaction this waits for its commit; should the send fail, the outbox sweep sends them.
-  if (input.driver === undefined && !embedded) sql.afterCommit(() => void dispatchNewInngestRuns(sql, created));
-  return created;
+  if (input.driver === undefined && !embedded && created.length > 0) sql.afterCommit(() => void dispatchNewInngestRuns(sql, created));
+  return { created, passed, guard: guardResult };
 }
 
 /** Starts one run; see `startRuns`. */

@@ -39,6 +39,7 @@ export {
 } from "./run-events";
 export {
   createRun,
+  createGuardedRuns,
   createRuns,
   EMBEDDED_DRIVER,
   findRun,
@@ -49,5 +50,6 @@ export {
   type FinishedRun,
   type FinishRun,
   type NewRun,
+  type RunGuard,
   type TransitionRun,
 } from "./runs";

@@ -15,6 +15,8 @@ export const EMBEDDED_DRIVER = "embedded";
 
 /** A run to create, pinned to a version. */
 export interface NewRun {
+  /** Chosen by the caller when something written with the run must name it (a random one otherwise). */
+  id?: string;
   workspaceId: string;
   workflowId: string;
   versionId: string;
@@ -48,9 +50,26 @@ export interface CreatedRun {
   created: boolean;
 }
 
-const insertRuns = statement(
-  "insert_runs",
-  `WITH input AS (
+/**
+ * A condition runs are created under, checked by the statement that creates
+ * them: it is one statement (one round trip, atomic without a transaction)
+ * instead of a transaction around several. Webhook ingress claims a
+ * delivery's dedupe key and logs it this way.
+ */
+export interface RunGuard {
+  /** Names the statement (prepared once per connection): one name per SQL text. */
+  name: string;
+  /** CTEs written before the run's own (`cte AS (…), …`); their parameters are numbered from $3. */
+  ctes: string;
+  /** A boolean SQL expression over those CTEs: the runs are created only when it holds. */
+  when: string;
+  /** What the statement returns of the guard (one value, over its CTEs). */
+  result: string;
+  params: readonly unknown[];
+}
+
+function insertRunsSql(guard?: Omit<RunGuard, "params">): string {
+  const ctes = `input AS (
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i int, id uuid, workspace_id uuid, workflow_id uuid, version_id uuid,
        trigger_kind trigger_kind, input jsonb, priority int, idempotency_key text, parent_run_id uuid, origin_run_id uuid,
        restart_from_node_id text, attempt int, driver text, queued jsonb, lease_owner text, lease_ms int)
@@ -61,7 +80,7 @@ const insertRuns = statement(
        trigger_kind, input, priority, idempotency_key, parent_run_id, origin_run_id, restart_from_node_id, attempt, driver,
        lease_owner, CASE WHEN lease_owner IS NOT NULL THEN now() + (lease_ms * interval '1 millisecond') END,
        CASE WHEN lease_owner IS NOT NULL THEN now() END
-     FROM input ORDER BY i
+     FROM input ${guard ? `WHERE ${guard.when}` : ""} ORDER BY i
      ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
      RETURNING ${runColumns("runs")}
    ), seeded AS (
@@ -82,10 +101,24 @@ const insertRuns = statement(
      ) entries
      ORDER BY i, o
      RETURNING id, run_id, workspace_id, type
-   )
-   SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded
-   FROM inserted r`,
-);
+   )`;
+  const runs = `SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded FROM inserted r`;
+  if (!guard) return `WITH ${ctes}\n   ${runs}`;
+  // One row even when the guard kept the runs out: the guard's result, with null run columns.
+  return `WITH ${guard.ctes}, ${ctes}\n   SELECT g.guard, g.passed, x.* FROM (SELECT ${guard.result} AS guard, (${guard.when}) AS passed) g LEFT JOIN (${runs}) x ON true`;
+}
+
+const insertRuns = statement("insert_runs", insertRunsSql());
+const guardedStatements = new Map<string, { name: string; text: string }>();
+
+function guardedInsertRuns(guard: RunGuard): { name: string; text: string } {
+  let prepared = guardedStatements.get(guard.name);
+  if (!prepared) {
+    prepared = statement(`insert_runs_${guard.name}`, insertRunsSql(guard));
+    guardedStatements.set(guard.name, prepared);
+  }
+  return prepared;
+}
 
 const selectByKeys = statement(
   "select_runs_by_keys",
@@ -98,9 +131,17 @@ const selectByKeys = statement(
  * run whose idempotency key is taken comes back as the existing run.
  */
 export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<CreatedRun[]> {
-  if (runs.length === 0) return [];
+  return (await createGuardedRuns(db, runs)).created;
+}
+
+/**
+ * `createRuns` under a guard (see `RunGuard`): `passed` is false, and nothing
+ * is created, when its condition did not hold; `guard` is its result.
+ */
+export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?: RunGuard): Promise<{ created: CreatedRun[]; passed: boolean; guard: unknown }> {
+  if (runs.length === 0) return { created: [], passed: true, guard: undefined };
   const sql = toSql(db);
-  const ids = runs.map(() => randomUUID());
+  const ids = runs.map((run) => run.id ?? randomUUID());
   // Runs created by retries, replays, schedules and webhooks execute where new runs do.
   const configured = runs.some((run) => run.driver === undefined) ? selectedDriver() : EMBEDDED_DRIVER;
   const rows = runs.map((run, i) => ({
@@ -123,7 +164,12 @@ export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<Creat
     lease_ms: run.claimedBy?.leaseMs ?? null,
   }));
   const seeds = runs.flatMap((run, i) => (run.seedSteps ?? []).map((step) => ({ ...step, runId: ids[i] as string })));
-  const inserted = await sql.query<RunRow & { notices: unknown }>(insertRuns, [JSON.stringify(rows), JSON.stringify(stepParamRows(seeds))]);
+  const params = [JSON.stringify(rows), JSON.stringify(stepParamRows(seeds))];
+  const result = guard
+    ? await sql.query<RunRow & { notices: unknown; guard: unknown; passed: boolean }>(guardedInsertRuns(guard), [...params, ...guard.params])
+    : await sql.query<RunRow & { notices: unknown; guard: unknown; passed: boolean }>(insertRuns, params);
+  if (guard && !result[0]?.passed) return { created: [], passed: false, guard: result[0]?.guard };
+  const inserted = guard ? result.filter((row) => row.id !== null) : result;
   const byId = new Map(inserted.map((row) => [row.id, toRunRecord(row)]));
   const notices = parseNotices(inserted[0]?.notices);
   const queued = inserted.some((row) => row.driver === EMBEDDED_DRIVER && row.status === "queued");
@@ -140,7 +186,7 @@ export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<Creat
       existing.set(`${workspaceId}:${row.idempotency_key}`, toRunRecord(row));
     }
   }
-  return runs.map((run, i) => {
+  const created = runs.map((run, i) => {
     const created = byId.get(ids[i] as string);
     if (created) return { run: created, created: true };
     const found = existing.get(`${run.workspaceId}:${run.idempotencyKey}`);
@@ -148,6 +194,7 @@ export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<Creat
     if (!found) throw new Error(`run with idempotency key "${run.idempotencyKey}" vanished while it was being created`);
     return { run: found, created: false };
   });
+  return { created, passed: true, guard: result[0]?.guard };
 }
 
 export async function createRun(db: Db, run: NewRun): Promise<CreatedRun> {
