@@ -39,13 +39,14 @@ export default defineConfig({
   projects: [{ name: "chromium" }],
   webServer: {
     // The self-hosted server, as `npm start` runs it.
-    command: `npm start -- -p ${port}`,
+    command: "npm start",
     url: `${baseURL}/api/health/ready`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
     env: {
+      PORT: String(port),
       TRELLIS_DATA_DIR: process.env.E2E_DATA_DIR,
       NEXTAUTH_URL: baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
