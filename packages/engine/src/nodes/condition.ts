@@ -21,6 +21,7 @@ export const conditionNode = defineNode({
   }),
   outputSchema: z.object({ result: z.boolean() }),
   expressionFields: ["expression"],
+  pure: true,
   async run(ctx) {
     const result = await ctx.test(ctx.config.expression);
     return { output: { result }, handles: [result ? "true" : "false"] };

@@ -12,6 +12,7 @@ export const noopNode = defineNode({
   outputs: OUT,
   configSchema: z.object({}),
   outputSchema: z.json(),
+  pure: true,
   async run(ctx) {
     return { output: ctx.input };
   },

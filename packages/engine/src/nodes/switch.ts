@@ -60,6 +60,7 @@ export const switchNode = defineNode({
   configSchema: SwitchConfigSchema,
   outputSchema: z.object({ case: z.string() }),
   expressionFields: ["cases.*.expression"],
+  pure: true,
   async run(ctx) {
     for (const c of ctx.config.cases) {
       if (await ctx.test(c.expression))

@@ -20,6 +20,7 @@ export const transformNode = defineNode({
   }),
   outputSchema: z.json(),
   expressionFields: ["expression"],
+  pure: true,
   async run(ctx) {
     return { output: await ctx.evaluate(ctx.config.expression) };
   },

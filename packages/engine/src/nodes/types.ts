@@ -105,6 +105,14 @@ export interface NodeType<C = unknown> {
   /** Dotted config paths (`*` matches any key) holding raw JSONata instead of `{{ }}` templates. */
   expressionFields?: readonly string[];
   role?: SplitterRole<C> | CollectorRole;
+  /**
+   * Running it touches nothing outside the run (no network, no durable
+   * calls): computing it again after a crash is unobservable as long as
+   * neither its result nor anything that used it was committed. A driver may
+   * then commit its result with a later step's instead of on its own (the
+   * embedded driver does; see packages/runtime/ARCHITECTURE.md).
+   */
+  pure?: boolean;
   run(ctx: NodeRunContext<C>): Promise<NodeResult>;
   durable?(ctx: DurableContext): Promise<NodeResult>;
 }

@@ -43,11 +43,15 @@ export interface DurableToolsHost {
   /** The journal as loaded when the run was claimed. */
   readonly journal: ReadonlyMap<string, JournalEntry>;
   /**
-   * Steps whose result a replay computes again, identically and without side
-   * effects (the trigger: a function of the committed input and start time).
-   * Their rows ride with the next commit instead of costing one of their own.
+   * Whether a replay may compute a step's result again instead of reading it
+   * from the journal, so its row can ride with a later commit instead of
+   * costing one of its own: `input` for the trigger (a function of the
+   * committed input and start time: it may ride along past any step), `pure`
+   * for a pure node (see `NodeType.pure`: its row is committed before any
+   * step that is not pure runs, so nothing outside the run ever saw a result
+   * a replay could compute differently), null for every other step.
    */
-  readonly replayableStepIds: ReadonlySet<string>;
+  replayable(stepId: string): "input" | "pure" | null;
   /** Every branch now waits on a durable call (sleep, event, child run): time to park. */
   onQuiescent(): void;
   /** A journal write was fenced off: another worker owns the run. */
@@ -159,8 +163,10 @@ export class DurableStepTools implements StepTools {
   private recheckAgain = false;
   /** Completed steps not yet handed to the journal writer (see `run`). */
   private unwritten: JournalStepInput[] = [];
-  /** Completed replayable steps, handed over with the next step that is not (see `DurableToolsHost.replayableStepIds`). */
+  /** Completed replayable steps, handed over with a later step's (see `DurableToolsHost.replayable`). */
   private carried: JournalStepInput[] = [];
+  /** Whether `carried` holds a pure step's row, which must be committed before a step that is not pure runs. */
+  private carriesPure = false;
   private handOverScheduled = false;
   /** Handed-over writes the engine did not wait for, and the first one that failed. */
   private readonly writing = new Set<Promise<void>>();
@@ -188,21 +194,26 @@ export class DurableStepTools implements StepTools {
    * every earlier result is committed, as before. What this saves is the last
    * step's own commit: when the engine finishes the run in those microtasks,
    * the finish statement journals the step (`takeUnwritten`). A replayable
-   * step (the trigger) does not hold the next step back: its row is written
-   * with the next one's, or with the finish.
+   * step (the trigger, a pure node) does not hold the next step back: its row
+   * is written with a later one's, or with the finish; a step that is not
+   * pure runs only once the pure results before it are committed, and a pure
+   * step does not wait for earlier commits (it has no effect to hold back).
    */
   async run<T extends Json>(stepId: string, fn: () => Promise<T>): Promise<T> {
     const entry = this.claim(stepId);
     if (entry && entry.status !== "waiting") return entry.output as T;
+    const replayable = this.host.replayable(stepId);
     this.inflight++;
     try {
-      await this.journaled();
+      // A pure step has no effect to hold back until earlier results are durable.
+      if (replayable !== "pure") await this.journaled(replayable === null && this.carriesPure);
       if (this.stopped) throw this.stopped;
       const value = await fn();
       const row = journalRowForStepResult(this.host.runId, stepId, value);
-      if (this.host.replayableStepIds.has(stepId)) {
+      if (replayable) {
         this.host.writer.stepCompleted(row.runId, row.stepId);
         this.carried.push(row);
+        if (replayable === "pure") this.carriesPure = true;
       } else {
         this.defer(row);
       }
@@ -225,7 +236,12 @@ export class DurableStepTools implements StepTools {
 
   /** Step results not handed to the writer yet, taken by the statement that finishes the run. */
   takeUnwritten(): JournalStepInput[] {
-    return [...this.carried.splice(0), ...this.unwritten.splice(0)];
+    return [...this.takeCarried(), ...this.unwritten.splice(0)];
+  }
+
+  private takeCarried(): JournalStepInput[] {
+    this.carriesPure = false;
+    return this.carried.splice(0);
   }
 
   private defer(row: JournalStepInput): void {
@@ -241,7 +257,7 @@ export class DurableStepTools implements StepTools {
 
   private handOver(all = true): void {
     if (this.unwritten.length === 0 && !all) return;
-    for (const row of [...this.carried.splice(0), ...this.unwritten.splice(0)]) {
+    for (const row of [...this.takeCarried(), ...this.unwritten.splice(0)]) {
       const write: Promise<void> = this.store(row).then(
         (existing) => {
           if (existing) this.host.onJournalConflict();

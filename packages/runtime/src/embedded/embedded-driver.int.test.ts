@@ -101,6 +101,61 @@ function suite(ctx: DriverSuiteContext) {
     expect(timeline.filter((e) => e.type === "node.completed").map((e) => e.stepId)).toEqual(["trigger", "one", "two"]);
   });
 
+  it("commits pure nodes' results with a later step's: before the next step that is not pure runs, or with the finish", async () => {
+    await start();
+    const { workflowId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain(
+        { id: "add", type: "transform", config: { expression: "trigger.x + 1" } },
+        { id: "double", type: "transform", config: { expression: "input * 2" } },
+        { id: "call", type: "test.step" },
+        { id: "out", type: "transform", config: { expression: "nodes.call.output.input" } },
+      ),
+    );
+    const started = await run(workflowId, { x: 41 });
+    const done = await waitForStatus(db(), ref(started.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(done.output).toEqual({ out: 84 });
+    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [started.id]);
+    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string }>(
+      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
+      [started.id],
+    );
+    expect(steps.map((step) => step.step_id)).toEqual(["trigger", "add", "double", "call", "out"]);
+    const xmin = (stepId: string) => steps.find((step) => step.step_id === stepId)?.xmin;
+    // The pure results before "call" were committed together before it ran (a replay of "call" sees the same input)...
+    expect(new Set([xmin("trigger"), xmin("add"), xmin("double")]).size).toBe(1);
+    expect(xmin("add")).not.toBe(xmin("call"));
+    // ...and "call", the pure "out" after it and the finished run share one commit.
+    expect(xmin("call")).toBe(runRow?.xmin);
+    expect(xmin("out")).toBe(runRow?.xmin);
+    expect(callsOf(probe, "call", started.id)).toBe(1);
+  });
+
+  it("executes a workflow of pure nodes in one commit: its finish", async () => {
+    await start();
+    const { workflowId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain(
+        { id: "add", type: "transform", config: { expression: "trigger.x + 1" } },
+        { id: "double", type: "transform", config: { expression: "input * 2" } },
+        { id: "pass", type: "noop" },
+      ),
+    );
+    const started = await run(workflowId, { x: 41 });
+    expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");
+    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [started.id]);
+    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string }>(
+      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
+      [started.id],
+    );
+    expect(steps.map((step) => [step.step_id, step.xmin])).toEqual(["trigger", "add", "double", "pass"].map((id) => [id, runRow?.xmin]));
+    const timeline = await readRunEvents(db(), { workspaceId, runId: started.id });
+    expect(timeline.filter((e) => e.type === "node.completed").map((e) => e.stepId)).toEqual(["trigger", "add", "double", "pass"]);
+  });
+
   it("runs a workflow, journaling every step once and recording its timeline", async () => {
     await start();
     const { workflowId } = await createWorkflow(
@@ -124,6 +179,50 @@ function suite(ctx: DriverSuiteContext) {
     expect(types.at(-1)).toBe("run.succeeded");
     const completed = (await readRunEvents(db(), { workspaceId, runId: started.id })).filter((e) => e.type === "node.completed");
     expect(completed.map((e) => e.nodeId)).toEqual(["trigger", "add", "check"]);
+  });
+
+  it("recomputes a pure step whose result a crash lost before it was committed, from the journaled steps before it", async () => {
+    const { workflowId, versionId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "s1", type: "test.step" }, { id: "wrap", type: "transform", config: { expression: '{"from": input.key}' } }, { id: "s2", type: "test.step" }),
+    );
+    await start();
+    const first = await run(workflowId, { n: 1 });
+    await waitForStatus(db(), ref(first.id), "succeeded");
+    await runtime?.stop({ graceMs: 1_000 });
+    runtime = undefined;
+    const journal = await readJournal(db(), first.id);
+
+    // A worker SIGKILLed after "wrap" ran leaves s1 journaled and nothing of "wrap": its row waited for s2's start.
+    const { run: crashed } = await createRun(db(), {
+      workspaceId,
+      workflowId,
+      versionId,
+      triggerKind: "manual",
+      input: { n: 1 },
+      seedSteps: ["trigger", "s1"].map((stepId) => {
+        const entry = journal.get(stepId);
+        if (!entry) throw new Error(`the first run journaled no ${stepId}`);
+        return { stepId, status: entry.status, output: entry.output, error: entry.error };
+      }),
+    });
+    await sqlForHandle(ctx.handle()).query(
+      statement(
+        "test_crash",
+        `UPDATE runs SET status = 'running', lease_owner = 'dead-worker', lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = $1`,
+      ),
+      [crashed.id],
+    );
+
+    await start();
+    const done = await waitForStatus(db(), ref(crashed.id), ["succeeded", "failed"]);
+    expect(done.status).toBe("succeeded");
+    expect(callsOf(probe, "s1", crashed.id)).toBe(0);
+    expect(callsOf(probe, "s2", crashed.id)).toBe(1);
+    // "wrap" was computed again from s1's journaled output (the first run's key), and s2 got that.
+    expect(done.output).toEqual({ s2: { input: { from: `${first.id}:s1` }, key: `${crashed.id}:s2` } });
+    expect((await readJournal(db(), crashed.id)).get("wrap")?.output).toMatchObject({ ok: true, output: { from: `${first.id}:s1` } });
   });
 
   it("resumes a crashed execution from its journal without calling journaled steps again", async () => {

@@ -14,6 +14,8 @@ export interface CompiledVersion {
    * nothing to read), and nothing of theirs can refer to one.
    */
   usesSecrets: boolean;
+  /** The nodes whose type is pure (`NodeType.pure`): the embedded driver commits their results with a later step's. */
+  pureNodeIds: ReadonlySet<string>;
 }
 
 /** A version whose definition no longer compiles (a node type was removed, say): its runs fail. */
@@ -96,7 +98,8 @@ export class PlanCache {
     const result = compile(row.definition, this.registry);
     if (!result.ok) throw new VersionCompileError(versionId, result.problems);
     const usesSecrets = Object.values(result.plan.nodes).some((node) => JSON.stringify(node.config ?? null).includes("secrets"));
-    return { versionId, plan: result.plan, validateInput: inputValidator(result.plan), usesSecrets };
+    const pureNodeIds = new Set(Object.values(result.plan.nodes).flatMap((node) => (this.registry.get(node.type)?.pure ? [node.id] : [])));
+    return { versionId, plan: result.plan, validateInput: inputValidator(result.plan), usesSecrets, pureNodeIds };
   }
 }
 

@@ -2,6 +2,7 @@ import {
   EngineError,
   ErrorCodes,
   execute,
+  parseStepId,
   RunCancelled,
   RunPaused,
   serializeError,
@@ -93,8 +94,9 @@ export class RunExecution implements DurableToolsHost {
   readonly runId: string;
   readonly workspaceId: string;
   readonly journal: ReadonlyMap<string, JournalEntry>;
-  /** The trigger's step, once the plan is known: a replay recomputes it from the committed input. */
-  replayableStepIds: ReadonlySet<string> = new Set();
+  /** Once the plan is known: the trigger's step, and the nodes whose type is pure (see `DurableToolsHost.replayable`). */
+  private triggerStepId: string | null = null;
+  private pureNodeIds: ReadonlySet<string> = new Set();
   readonly tools: DurableStepTools;
   private readonly abort = new AbortController();
   private logger: Logger | null = null;
@@ -168,6 +170,13 @@ export class RunExecution implements DurableToolsHost {
     if (!this.stopReason) await this.tools.recheck();
   }
 
+  replayable(stepId: string): "input" | "pure" | null {
+    if (stepId === this.triggerStepId) return "input";
+    if (this.pureNodeIds.size === 0) return null;
+    const parsed = parseStepId(stepId);
+    return parsed && parsed.kind === "run" && this.pureNodeIds.has(parsed.nodeId) ? "pure" : null;
+  }
+
   onQuiescent(): void {
     if (this.stopReason) return;
     this.parkSnapshot = this.tools.snapshot();
@@ -232,7 +241,8 @@ export class RunExecution implements DurableToolsHost {
     let result: RunResult;
     try {
       const compiled = await this.env.planCache.get(this.sql, claimed.versionId);
-      this.replayableStepIds = new Set([compiled.plan.triggerId]);
+      this.triggerStepId = compiled.plan.triggerId;
+      this.pureNodeIds = compiled.pureNodeIds;
       const extras = this.env.resolveContext
         ? await this.env.resolveContext({ runId: this.runId, workspaceId: this.workspaceId, workflowId: claimed.workflowId, usesSecrets: compiled.usesSecrets })
         : {};
