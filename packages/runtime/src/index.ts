@@ -10,6 +10,7 @@
  * - The run event bus live views subscribe to.
  */
 export { startEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from "./embedded/runtime";
+export { Batcher } from "./embedded/batcher";
 export type { ResolveRunContext, RunContextExtras } from "./embedded/run-execution";
 export { PlanCache, sharedPlanCache, VersionCompileError, type CompiledVersion } from "./embedded/plan-cache";
 
@@ -35,7 +36,7 @@ export { deleteExpiredDeliveries, deleteExpiredRuns, type RetentionBatchOptions 
 export { closeRunEventBus, getRunEventBus, RunEventBus, watchRunEvents, type RunEventFilter, type RunEventListener } from "./bus/run-event-bus";
 export { acquireNotificationListener, type NotificationListener } from "./bus/notification-listener";
 export { CONFIG_CHANNEL, ConfigCache, invalidateConfig, startConfigCaches, type ConfigChange } from "./bus/config-cache";
-export type { RunEventNotice } from "./bus/channels";
+export type { RunEventNotice, RunOutcomeSnapshot } from "./bus/channels";
 
 export { sqlForDatabase, sqlForHandle, toSql, type Db, type Sql, type Statement } from "./sql/sql-client";
 export { toDate, toDateOrNull } from "./sql/values";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Json } from "@trellis/engine";
-import { startGuardedRuns, type RunGuard, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
+import { Batcher, startGuardedRuns, type RunGuard, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
 
 /** A named statement: node-postgres prepares it once per connection. */
 export const statement = (name: string, text: string): Statement => ({ name: `trellis_${name}`, text });
@@ -80,7 +80,10 @@ const claimKeyAndLogGuard = (params: unknown[]): RunGuard => ({
 
 const selectDeliveryRun = statement("webhook_delivery_run", `SELECT run_id FROM webhook_deliveries WHERE id = $1`);
 
-const setStatusCode = statement("webhook_set_delivery_status", `UPDATE webhook_deliveries SET status_code = $2 WHERE id = $1`);
+const setStatusCodes = statement(
+  "webhook_set_delivery_statuses",
+  `UPDATE webhook_deliveries d SET status_code = x.status FROM unnest($1::uuid[], $2::int[]) AS x(id, status) WHERE d.id = x.id`,
+);
 
 interface AcceptInput {
   webhook: WebhookRef;
@@ -161,7 +164,22 @@ export async function recordRejection(sql: Sql, webhook: WebhookRef, parts: Deli
   ]);
 }
 
-/** A result-mode answer is known only after the wait: the log records what was answered. */
-export async function recordAnswerStatus(sql: Sql, loggedId: string, statusCode: number): Promise<void> {
-  await sql.query(setStatusCode, [loggedId, statusCode]);
+/** Per database: result-mode answers recorded while a write is in flight go out together in the next one. */
+const answerStatuses = new WeakMap<object, Batcher<{ id: string; statusCode: number }, void>>();
+
+/**
+ * A result-mode answer is known only after the wait: the log records what
+ * was answered. Written after the answer went out (the delivery itself was
+ * stored before), many answers to one statement.
+ */
+export function recordAnswerStatus(sql: Sql, loggedId: string, statusCode: number): Promise<void> {
+  let batcher = answerStatuses.get(sql.scope);
+  if (!batcher) {
+    batcher = new Batcher("webhook answer statuses", async (items) => {
+      await sql.query(setStatusCodes, [items.map((item) => item.id), items.map((item) => item.statusCode)]);
+      return items.map(() => undefined);
+    });
+    answerStatuses.set(sql.scope, batcher);
+  }
+  return batcher.submit({ id: loggedId, statusCode });
 }

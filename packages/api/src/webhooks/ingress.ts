@@ -256,7 +256,8 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
     const outcome = await waitForRunOutcome(handle, { workspaceId: webhook.workspaceId, runId: accepted.runId }, Math.min(webhook.resultTimeoutMs, MAX_RESULT_WAIT_MS));
     if (!outcome) return respond(answer.status, answer.body, headers, requestId);
     const failure = outcomeError(outcome);
-    await recordAnswerStatus(sql, accepted.loggedId, failure ? failure.status : 200).catch((error: unknown) => {
+    // Not waited for: the delivery is stored; what it was answered joins its log row just after the answer.
+    void recordAnswerStatus(sql, accepted.loggedId, failure ? failure.status : 200).catch((error: unknown) => {
       logger().error({ err: error, requestId }, "recording a result-mode answer's status failed");
     });
     if (failure) return problemResponse(failure, requestId, instance, headers);

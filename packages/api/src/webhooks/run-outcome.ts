@@ -1,15 +1,10 @@
 import type { DatabaseHandle } from "@trellis/db";
 import { logger } from "@trellis/config/logger";
-import type { Json } from "@trellis/engine";
-import { getRunEventBus, sqlForHandle, type RunError } from "@trellis/runtime";
+import { getRunEventBus, sqlForHandle, type RunOutcomeSnapshot } from "@trellis/runtime";
 import { statement } from "./delivery-store";
 
 /** How a run ended, as a result-mode answer needs it. */
-export interface RunOutcome {
-  status: "succeeded" | "failed" | "cancelled";
-  output: Json | null;
-  error: RunError | null;
-}
+export type RunOutcome = RunOutcomeSnapshot;
 
 const selectOutcome = statement(
   "webhook_run_outcome",
@@ -22,7 +17,8 @@ const selectOutcome = statement(
  * Subscribes to the run event bus before the first read, so a run finishing
  * in between is not missed; after that only the notice of the event that
  * ended the run triggers a read (the steps before it cost none), and notices
- * that arrive during a read coalesce into one more.
+ * that arrive during a read coalesce into one more. A run finished by this
+ * process needs no read: its notice carries the outcome.
  */
 export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: string; runId: string }, timeoutMs: number): Promise<RunOutcome | null> {
   const sql = sqlForHandle(handle);
@@ -58,7 +54,9 @@ export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: st
       }
     };
     const unsubscribe = bus.subscribe({ runId: ref.runId }, (notice) => {
-      if (notice.finished) void read();
+      // The process that finished the run says how (nothing to read); another one's notice is read after.
+      if (notice.outcome) settle(notice.outcome);
+      else if (notice.finished) void read();
     });
     const timer = setTimeout(() => settle(null), timeoutMs);
     // Other processes' events arrive once the bus listens; read once it does (or could not).

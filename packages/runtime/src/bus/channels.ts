@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Json } from "@trellis/engine";
+import type { RunError } from "../records/run-record";
 
 /**
  * PostgreSQL notification channels. Payloads start with the origin of the
@@ -38,6 +40,19 @@ export interface RunEventNotice {
   eventId: number;
   /** Among the events up to `eventId` is the one that ended the run: who waits for its outcome reads it now, not before. */
   finished?: boolean;
+  /**
+   * How the run ended, as committed: only on the notice the finishing process
+   * announces to itself (NOTIFY does not carry it), so a waiter in that
+   * process has nothing to read.
+   */
+  outcome?: RunOutcomeSnapshot;
+}
+
+/** A finished run's status with its output or error. */
+export interface RunOutcomeSnapshot {
+  status: "succeeded" | "failed" | "cancelled";
+  output: Json | null;
+  error: RunError | null;
 }
 
 /** A notice as NOTIFY carries it: `<run>,<workspace>,<event id>[,f]`. */

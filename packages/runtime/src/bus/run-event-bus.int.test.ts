@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
 import { appendRunEvents, type RunEventRecord } from "../records/run-events";
-import { createRun } from "../records/runs";
+import { createRun, finishRuns } from "../records/runs";
 import { sqlForHandle, statement } from "../sql/sql-client";
 import { chain, createWorkflow, eventually } from "../testing/workflows";
-import { CHANNELS, processOrigin, type RunEventNotice } from "./channels";
+import { CHANNELS, formatRunEventNotice, processOrigin, type RunEventNotice } from "./channels";
 import { RunEventBus, watchRunEvents } from "./run-event-bus";
 
 const notify = statement("test_notify", "SELECT pg_notify($1, $2)");
@@ -46,6 +46,21 @@ function suite(ctx: DriverSuiteContext) {
     } finally {
       stopRun();
       stopWorkspace();
+    }
+  });
+
+  it("tells this process how a run it finished ended (the notice NOTIFY carries does not)", async () => {
+    const { run } = await createRun(ctx.handle(), { ...(await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "noop" }))), workspaceId, triggerKind: "manual", driver: "test" });
+    const received: RunEventNotice[] = [];
+    const stop = bus.subscribe({ runId: run.id }, (notice) => received.push(notice));
+    try {
+      const [finished] = await finishRuns(ctx.handle(), [{ runId: run.id, status: "succeeded", output: { answer: 42 } }]);
+      const outcome = { status: "succeeded", output: { answer: 42 }, error: null };
+      expect(finished?.notices).toEqual([expect.objectContaining({ runId: run.id, finished: true, outcome })]);
+      expect(received).toEqual(finished?.notices);
+      expect(formatRunEventNotice(received[0] as RunEventNotice)).toBe(`${run.id},${workspaceId},${received[0]?.eventId},f`);
+    } finally {
+      stop();
     }
   });
 

@@ -316,8 +316,12 @@ export async function finishRuns(db: Db, finishes: readonly FinishRun[]): Promis
     JSON.stringify(eventParamRows(finishes.flatMap((finish) => [...(finish.events ?? []), finalEvent(finish)]))),
     JSON.stringify(stepParamRows(finishes.flatMap((finish) => finish.steps ?? []))),
   ]);
-  const notices = parseNotices(row?.notices);
   const finished = new Set((row?.finished ?? []) as string[]);
+  const outcomes = new Map(finishes.map((finish) => [finish.runId, { status: finish.status, output: finish.output ?? null, error: finish.error ?? null }]));
+  const notices = parseNotices(row?.notices).map((notice) => {
+    const outcome = notice.finished && finished.has(notice.runId) ? outcomes.get(notice.runId) : undefined;
+    return outcome ? { ...notice, outcome } : notice;
+  });
   const parent = (row?.parent ?? []) as [string, RunStatus][];
   const notified = Number(row?.notifications ?? 0) > 0;
   sql.afterCommit(() => {

@@ -5,3 +5,5 @@
  */
 export { callsOf, createProbe, gate, testRegistry, type Probe } from "./nodes";
 export { chain, createWorkflow, definition, eventually, publishVersion, waitForRun, waitForStatus } from "./workflows";
+// What this process announces to itself once a change commits (tests stage a notice without the change).
+export { announceRunEvents } from "../bus/local-signals";
