@@ -82,7 +82,8 @@ const selectDeliveryRun = statement("webhook_delivery_run", `SELECT run_id FROM 
 
 const setStatusCodes = statement(
   "webhook_set_delivery_statuses",
-  `UPDATE webhook_deliveries d SET status_code = x.status FROM unnest($1::uuid[], $2::int[]) AS x(id, status) WHERE d.id = x.id`,
+  `UPDATE webhook_deliveries d SET status_code = x.status FROM unnest($1::uuid[], $2::int[]) AS x(id, status)
+   WHERE d.id = x.id AND d.id = ANY($1::uuid[])`,
 );
 
 interface AcceptInput {

@@ -192,13 +192,17 @@ interface SharedListener {
   users: number;
 }
 
-const shared = new WeakMap<DatabaseHandle, SharedListener>();
+declare global {
+  var __trellisNotificationListeners: WeakMap<DatabaseHandle, SharedListener> | undefined;
+}
 
 /**
  * The process's listener for a database, shared by the bus and the worker
- * (one LISTEN connection per process). Call `release` once when done.
+ * (one LISTEN connection per process, whichever copy of this module asks:
+ * the registry is on globalThis). Call `release` once when done.
  */
 export function acquireNotificationListener(handle: DatabaseHandle): { listener: NotificationListener; release(): Promise<void> } {
+  const shared = (globalThis.__trellisNotificationListeners ??= new WeakMap());
   let entry = shared.get(handle);
   if (!entry) {
     const listener =

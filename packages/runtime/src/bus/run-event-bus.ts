@@ -82,6 +82,7 @@ export class RunEventBus {
 
   /** Stops listening (release it before closing the database: the LISTEN connection is checked out of its pool). */
   async close(): Promise<void> {
+    const buses = busRegistry();
     if (this.handle && buses.get(this.handle) === this) buses.delete(this.handle);
     this.closed = true;
     localSignals().off("runEvents", this.onLocal);
@@ -92,10 +93,20 @@ export class RunEventBus {
   }
 }
 
-const buses = new WeakMap<DatabaseHandle, RunEventBus>();
+declare global {
+  var __trellisRunEventBuses: WeakMap<DatabaseHandle, RunEventBus> | undefined;
+}
+
+/**
+ * On globalThis: every copy of this module in a process (Next.js's bundles,
+ * the self-hosted server's direct routes) shares one bus per database, so the
+ * one that closes it at shutdown closes every subscriber's LISTEN connection.
+ */
+const busRegistry = (): WeakMap<DatabaseHandle, RunEventBus> => (globalThis.__trellisRunEventBuses ??= new WeakMap());
 
 /** The process's bus for a database (one per handle, until closed). */
 export function getRunEventBus(handle: DatabaseHandle): RunEventBus {
+  const buses = busRegistry();
   let bus = buses.get(handle);
   if (!bus) {
     bus = new RunEventBus(handle);
@@ -161,5 +172,5 @@ export function watchRunEvents(
 
 /** Closes the process's bus for a database, if one was opened. */
 export async function closeRunEventBus(handle: DatabaseHandle): Promise<void> {
-  await buses.get(handle)?.close();
+  await busRegistry().get(handle)?.close();
 }

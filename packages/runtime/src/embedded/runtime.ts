@@ -3,7 +3,8 @@ import { env } from "@trellis/config";
 import { logger as appLogger, type Logger } from "@trellis/config/logger";
 import type { NodeRegistry } from "@trellis/engine";
 import { getRunEventBus, type RunEventBus } from "../bus/run-event-bus";
-import { RetentionJob } from "../retention/retention";
+import { statisticsAreOurs, tableStatisticsJob } from "../maintenance/table-statistics";
+import { retentionJob } from "../retention/retention";
 import { Scheduler } from "../scheduler/scheduler";
 import { sqlForHandle } from "../sql/sql-client";
 import { PlanCache, sharedPlanCache } from "./plan-cache";
@@ -35,8 +36,13 @@ export interface EmbeddedRuntimeOptions {
   scheduler?: boolean;
   retention?: boolean;
   retentionIntervalMs?: number;
+  /** ANALYZE the hot tables as they grow when no autovacuum does (default true; see maintenance/table-statistics.ts). */
+  statistics?: boolean;
   logger?: Logger;
 }
+
+/** How often the statistics job looks for tables that grew. */
+const STATISTICS_INTERVAL_MS = 5_000;
 
 /** A started embedded runtime: worker, waker, scheduler and retention job of this process. */
 export interface EmbeddedRuntime {
@@ -101,12 +107,15 @@ async function createRuntime(handle: DatabaseHandle, options: EmbeddedRuntimeOpt
           wakeHint: (at) => waker.hint(at),
         });
   const scheduler = options.scheduler === false ? null : new Scheduler(sql, Math.max(pollIntervalMs, 1_000), log);
-  const retention = options.retention === false ? null : new RetentionJob(sql, options.retentionIntervalMs ?? 3_600_000, log);
+  const retention = options.retention === false ? null : retentionJob(sql, options.retentionIntervalMs ?? 3_600_000, log);
+  // Where no autovacuum keeps the planner's statistics current (PGlite, or a server with it off), this process does.
+  const statistics = options.statistics !== false && (await statisticsAreOurs(handle, sql)) ? tableStatisticsJob(sql, STATISTICS_INTERVAL_MS, log) : null;
 
   await worker?.start();
   waker.start();
   scheduler?.start();
-  retention?.start();
+  retention?.start(60_000);
+  statistics?.start();
   log.info({ workerId: worker?.leaseOwner ?? null, driver: handle.driver }, "embedded runtime started");
 
   let stopping: Promise<void> | undefined;
@@ -118,6 +127,7 @@ async function createRuntime(handle: DatabaseHandle, options: EmbeddedRuntimeOpt
       stopping ??= (async () => {
         await scheduler?.stop();
         await retention?.stop();
+        await statistics?.stop();
         await worker?.stop(stopOptions.graceMs ?? options.shutdownGraceMs ?? config.TRELLIS_SHUTDOWN_GRACE_MS);
         await waker.stop();
         if (globalThis.__trellisEmbeddedRuntime && !options.handle) globalThis.__trellisEmbeddedRuntime = undefined;

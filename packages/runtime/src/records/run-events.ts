@@ -110,6 +110,7 @@ const appendEvents = statement(
      INSERT INTO run_events (run_id, workspace_id, type, node_id, step_id, data, created_at)
      SELECT e.r, runs.workspace_id, e.ty, e.n, e.s, e.d, coalesce(e.at, now())
      FROM ${EVENT_RECORDSET.replace("$EVENTS", "$1")} JOIN runs ON runs.id = e.r
+     WHERE runs.id = ANY(ARRAY(SELECT (jsonb_array_elements($1::jsonb)->>'r')::uuid))
      ORDER BY e.i
      RETURNING id, run_id, workspace_id, type
    )

@@ -236,13 +236,14 @@ const finishRunsStatement = statement(
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, owner text, status run_status, output jsonb, error jsonb, only_from run_status[])
    ), locked AS (
      -- Every statement locking several runs takes them in id order, so two never deadlock.
-     SELECT r.id FROM runs r JOIN input x ON x.id = r.id ORDER BY r.id FOR UPDATE OF r
+     -- "= ANY(ARRAY(…))" finds the runs by their primary key, whatever the planner guesses of the input's size.
+     SELECT r.id FROM runs r WHERE r.id = ANY(ARRAY(SELECT id FROM input)) ORDER BY r.id FOR UPDATE OF r
    ), done AS (
      UPDATE runs r SET status = x.status, output = x.output, error = x.error, finished_at = now(), updated_at = now(),
        lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL,
        dead_lettered_at = CASE WHEN x.status = 'failed' THEN now() ELSE NULL END
      FROM input x
-     WHERE r.id = x.id AND r.id IN (SELECT id FROM locked) AND r.status NOT IN ('succeeded', 'failed', 'cancelled')
+     WHERE r.id = x.id AND r.id = ANY(ARRAY(SELECT id FROM locked)) AND r.status NOT IN ('succeeded', 'failed', 'cancelled')
        AND (x.owner IS NULL OR (r.lease_owner = x.owner AND r.status = 'running'))
        AND (x.only_from IS NULL OR r.status = ANY(x.only_from))
      RETURNING r.id, r.workspace_id, r.parent_run_id, r.workflow_id, r.version_id, r.status, r.trigger_kind, r.output, r.error,

@@ -1,5 +1,6 @@
 import type { Logger } from "@trellis/config/logger";
 import { statement, toSql, type Db, type Sql, type Statement } from "../sql/sql-client";
+import { PeriodicJob } from "../maintenance/periodic-job";
 
 /**
  * Deletes a batch of finished runs older than their workspace's retention
@@ -103,43 +104,19 @@ export async function deleteExpiredDeliveries(
   };
 }
 
-/** Runs `deleteExpiredRuns` and `deleteExpiredDeliveries` periodically (first pass shortly after start). */
-export class RetentionJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
-  constructor(
-    private readonly sql: Sql,
-    private readonly intervalMs: number,
-    private readonly logger: Logger,
-  ) {}
-
-  start(firstDelayMs = 60_000): void {
-    this.timer = setTimeout(() => this.tick(), firstDelayMs);
-    this.timer.unref();
-  }
-
-  private tick(): void {
-    this.running = (async () => {
-      try {
-        const deleted = await deleteExpiredRuns(this.sql);
-        if (deleted > 0) this.logger.info({ deleted }, "deleted runs past their workspace's retention");
-        const deliveries = await deleteExpiredDeliveries(this.sql);
-        if (deliveries.webhookDeliveries + deliveries.notificationDeliveries + deliveries.dedupeKeys > 0) {
-          this.logger.info(deliveries, "deleted webhook and notification deliveries past their workspace's retention, and dedupe keys past their window");
-        }
-      } catch (error) {
-        this.logger.warn({ err: error }, "deleting expired runs or deliveries failed");
-      } finally {
-        this.running = null;
+/** Runs `deleteExpiredRuns` and `deleteExpiredDeliveries` periodically. */
+export function retentionJob(sql: Sql, intervalMs: number, logger: Logger): PeriodicJob {
+  return new PeriodicJob(
+    "retention",
+    intervalMs,
+    async () => {
+      const deleted = await deleteExpiredRuns(sql);
+      if (deleted > 0) logger.info({ deleted }, "deleted runs past their workspace's retention");
+      const deliveries = await deleteExpiredDeliveries(sql);
+      if (deliveries.webhookDeliveries + deliveries.notificationDeliveries + deliveries.dedupeKeys > 0) {
+        logger.info(deliveries, "deleted webhook and notification deliveries past their workspace's retention, and dedupe keys past their window");
       }
-    })();
-    this.timer = setTimeout(() => this.tick(), this.intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
+    },
+    logger,
+  );
 }
