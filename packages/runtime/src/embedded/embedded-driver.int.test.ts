@@ -51,6 +51,15 @@ function suite(ctx: DriverSuiteContext) {
   const run = async (workflowId: string, input: unknown = {}, extra: { idempotencyKey?: string; priority?: number } = {}) =>
     (await startRun(db(), { workspaceId, workflowId, input: input as never, planCache, ...extra })).run;
   const eventTypes = async (runId: string) => (await readRunEvents(db(), { workspaceId, runId })).map((e) => e.type);
+  /** The transaction that wrote a run's row (its finish) and each of its steps' rows (xmin), steps in start order. */
+  const commitsOf = async (runId: string) => {
+    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [runId]);
+    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string; status: string }>(
+      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
+      [runId],
+    );
+    return { finish: runRow?.xmin, steps, xmin: (stepId: string) => steps.find((step) => step.step_id === stepId)?.xmin };
+  };
 
   it("hands the workspace's secrets only to runs whose version mentions them", async () => {
     const asked: boolean[] = [];
@@ -82,21 +91,16 @@ function suite(ctx: DriverSuiteContext) {
     const started = await run(workflowId);
     expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");
     // xmin names the transaction that wrote a row: the last step's row and the finished run share one.
-    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [started.id]);
-    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string; status: string }>(
-      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
-      [started.id],
-    );
+    const { finish, steps, xmin } = await commitsOf(started.id);
     expect(steps.map((step) => [step.step_id, step.status])).toEqual([
       ["trigger", "succeeded"],
       ["one", "succeeded"],
       ["two", "succeeded"],
     ]);
-    const xmin = (stepId: string) => steps.find((step) => step.step_id === stepId)?.xmin;
-    expect(xmin("two")).toBe(runRow?.xmin);
+    expect(xmin("two")).toBe(finish);
     // "one" committed before "two" ran; the trigger (recomputed from the committed input on a replay) rode with it.
     expect(xmin("trigger")).toBe(xmin("one"));
-    expect(xmin("one")).not.toBe(runRow?.xmin);
+    expect(xmin("one")).not.toBe(finish);
     const timeline = await readRunEvents(db(), { workspaceId, runId: started.id });
     expect(timeline.filter((e) => e.type === "node.completed").map((e) => e.stepId)).toEqual(["trigger", "one", "two"]);
   });
@@ -117,19 +121,14 @@ function suite(ctx: DriverSuiteContext) {
     const done = await waitForStatus(db(), ref(started.id), ["succeeded", "failed"]);
     expect(done.status).toBe("succeeded");
     expect(done.output).toEqual({ out: 84 });
-    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [started.id]);
-    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string }>(
-      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
-      [started.id],
-    );
+    const { finish, steps, xmin } = await commitsOf(started.id);
     expect(steps.map((step) => step.step_id)).toEqual(["trigger", "add", "double", "call", "out"]);
-    const xmin = (stepId: string) => steps.find((step) => step.step_id === stepId)?.xmin;
     // The pure results before "call" were committed together before it ran (a replay of "call" sees the same input)...
     expect(new Set([xmin("trigger"), xmin("add"), xmin("double")]).size).toBe(1);
     expect(xmin("add")).not.toBe(xmin("call"));
     // ...and "call", the pure "out" after it and the finished run share one commit.
-    expect(xmin("call")).toBe(runRow?.xmin);
-    expect(xmin("out")).toBe(runRow?.xmin);
+    expect(xmin("call")).toBe(finish);
+    expect(xmin("out")).toBe(finish);
     expect(callsOf(probe, "call", started.id)).toBe(1);
   });
 
@@ -146,12 +145,8 @@ function suite(ctx: DriverSuiteContext) {
     );
     const started = await run(workflowId, { x: 41 });
     expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");
-    const [runRow] = await sqlForHandle(db()).query<{ xmin: string }>(statement("test_run_xmin", "SELECT xmin::text FROM runs WHERE id = $1"), [started.id]);
-    const steps = await sqlForHandle(db()).query<{ step_id: string; xmin: string }>(
-      statement("test_step_xmins", "SELECT step_id, xmin::text, status FROM run_steps WHERE run_id = $1 ORDER BY started_at"),
-      [started.id],
-    );
-    expect(steps.map((step) => [step.step_id, step.xmin])).toEqual(["trigger", "add", "double", "pass"].map((id) => [id, runRow?.xmin]));
+    const { finish, steps } = await commitsOf(started.id);
+    expect(steps.map((step) => [step.step_id, step.xmin])).toEqual(["trigger", "add", "double", "pass"].map((id) => [id, finish]));
     const timeline = await readRunEvents(db(), { workspaceId, runId: started.id });
     expect(timeline.filter((e) => e.type === "node.completed").map((e) => e.stepId)).toEqual(["trigger", "add", "double", "pass"]);
   });
@@ -181,27 +176,24 @@ function suite(ctx: DriverSuiteContext) {
     expect(completed.map((e) => e.nodeId)).toEqual(["trigger", "add", "check"]);
   });
 
-  it("recomputes a pure step whose result a crash lost before it was committed, from the journaled steps before it", async () => {
-    const { workflowId, versionId } = await createWorkflow(
-      ctx.db(),
-      workspaceId,
-      chain({ id: "s1", type: "test.step" }, { id: "wrap", type: "transform", config: { expression: '{"from": input.key}' } }, { id: "s2", type: "test.step" }),
-    );
+  /**
+   * The state a worker SIGKILLed mid-run leaves: a run of the workflow whose
+   * journal holds `journaled` (taken from a first, complete run) and whose
+   * lease ran out. The runtime is stopped; `start()` resumes the run.
+   */
+  const crashedRun = async (workflow: { workflowId: string; versionId: string }, journaled: string[]) => {
     await start();
-    const first = await run(workflowId, { n: 1 });
+    const first = await run(workflow.workflowId, { n: 1 });
     await waitForStatus(db(), ref(first.id), "succeeded");
     await runtime?.stop({ graceMs: 1_000 });
     runtime = undefined;
     const journal = await readJournal(db(), first.id);
-
-    // A worker SIGKILLed after "wrap" ran leaves s1 journaled and nothing of "wrap": its row waited for s2's start.
     const { run: crashed } = await createRun(db(), {
       workspaceId,
-      workflowId,
-      versionId,
+      ...workflow,
       triggerKind: "manual",
       input: { n: 1 },
-      seedSteps: ["trigger", "s1"].map((stepId) => {
+      seedSteps: journaled.map((stepId) => {
         const entry = journal.get(stepId);
         if (!entry) throw new Error(`the first run journaled no ${stepId}`);
         return { stepId, status: entry.status, output: entry.output, error: entry.error };
@@ -214,6 +206,17 @@ function suite(ctx: DriverSuiteContext) {
       ),
       [crashed.id],
     );
+    return { first, crashed };
+  };
+
+  it("recomputes a pure step whose result a crash lost before it was committed, from the journaled steps before it", async () => {
+    const { workflowId, versionId } = await createWorkflow(
+      ctx.db(),
+      workspaceId,
+      chain({ id: "s1", type: "test.step" }, { id: "wrap", type: "transform", config: { expression: '{"from": input.key}' } }, { id: "s2", type: "test.step" }),
+    );
+    // A worker SIGKILLed after "wrap" ran leaves s1 journaled and nothing of "wrap": its row waited for s2's start.
+    const { first, crashed } = await crashedRun({ workflowId, versionId }, ["trigger", "s1"]);
 
     await start();
     const done = await waitForStatus(db(), ref(crashed.id), ["succeeded", "failed"]);
@@ -231,34 +234,8 @@ function suite(ctx: DriverSuiteContext) {
       workspaceId,
       chain({ id: "s1", type: "test.step" }, { id: "s2", type: "test.step" }, { id: "s3", type: "test.step" }),
     );
-    // A first run produces real journal entries for the trigger and s1.
-    await start();
-    const first = await run(workflowId, { n: 1 });
-    await waitForStatus(db(), ref(first.id), "succeeded");
-    await runtime?.stop({ graceMs: 1_000 });
-    runtime = undefined;
-    const journal = await readJournal(db(), first.id);
-
     // The state a worker SIGKILLed while s2 was in flight leaves: s1 journaled, the lease running out.
-    const { run: crashed } = await createRun(db(), {
-      workspaceId,
-      workflowId,
-      versionId,
-      triggerKind: "manual",
-      input: { n: 1 },
-      seedSteps: ["trigger", "s1"].map((stepId) => {
-        const entry = journal.get(stepId);
-        if (!entry) throw new Error(`the first run journaled no ${stepId}`);
-        return { stepId, status: entry.status, output: entry.output, error: entry.error };
-      }),
-    });
-    await sqlForHandle(ctx.handle()).query(
-      statement(
-        "test_crash",
-        `UPDATE runs SET status = 'running', lease_owner = 'dead-worker', lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = $1`,
-      ),
-      [crashed.id],
-    );
+    const { first, crashed } = await crashedRun({ workflowId, versionId }, ["trigger", "s1"]);
 
     await start();
     const done = await waitForStatus(db(), ref(crashed.id), ["succeeded", "failed"]);

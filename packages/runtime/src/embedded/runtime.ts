@@ -5,7 +5,7 @@ import type { NodeRegistry } from "@trellis/engine";
 import { getRunEventBus, type RunEventBus } from "../bus/run-event-bus";
 import { statisticsAreOurs, tableStatisticsJob } from "../maintenance/table-statistics";
 import { retentionJob } from "../retention/retention";
-import { Scheduler } from "../scheduler/scheduler";
+import { schedulerJob } from "../scheduler/scheduler";
 import { sqlForHandle } from "../sql/sql-client";
 import { PlanCache, sharedPlanCache } from "./plan-cache";
 import type { ResolveRunContext, RunContextExtras } from "./run-execution";
@@ -106,14 +106,14 @@ async function createRuntime(handle: DatabaseHandle, options: EmbeddedRuntimeOpt
           logger: log,
           wakeHint: (at) => waker.hint(at),
         });
-  const scheduler = options.scheduler === false ? null : new Scheduler(sql, Math.max(pollIntervalMs, 1_000), log);
+  const scheduler = options.scheduler === false ? null : schedulerJob(sql, Math.max(pollIntervalMs, 1_000), log);
   const retention = options.retention === false ? null : retentionJob(sql, options.retentionIntervalMs ?? 3_600_000, log);
   // Where no autovacuum keeps the planner's statistics current (PGlite, or a server with it off), this process does.
   const statistics = options.statistics !== false && (await statisticsAreOurs(handle, sql)) ? tableStatisticsJob(sql, STATISTICS_INTERVAL_MS, log) : null;
 
   await worker?.start();
   waker.start();
-  scheduler?.start();
+  scheduler?.start(0);
   retention?.start(60_000);
   statistics?.start();
   log.info({ workerId: worker?.leaseOwner ?? null, driver: handle.driver }, "embedded runtime started");

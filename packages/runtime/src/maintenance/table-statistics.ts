@@ -47,7 +47,7 @@ export async function statisticsAreOurs(handle: DatabaseHandle, sql: Sql): Promi
 /** Every few seconds, ANALYZEs the hot tables that grew by a fifth (what autoanalyze would do). */
 export function tableStatisticsJob(sql: Sql, intervalMs: number, logger: Logger): PeriodicJob {
   return new PeriodicJob(
-    "table statistics",
+    "analyzing the tables that grew",
     intervalMs,
     async () => {
       const analyzed = await analyzeGrownTables(sql);

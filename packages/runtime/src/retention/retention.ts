@@ -107,7 +107,7 @@ export async function deleteExpiredDeliveries(
 /** Runs `deleteExpiredRuns` and `deleteExpiredDeliveries` periodically. */
 export function retentionJob(sql: Sql, intervalMs: number, logger: Logger): PeriodicJob {
   return new PeriodicJob(
-    "retention",
+    "deleting expired runs and deliveries",
     intervalMs,
     async () => {
       const deleted = await deleteExpiredRuns(sql);

@@ -1,5 +1,6 @@
 import { nextScheduleTimes, type Json } from "@trellis/engine";
 import type { Logger } from "@trellis/config/logger";
+import { PeriodicJob } from "../maintenance/periodic-job";
 import { createRun } from "../records/runs";
 import type { RunRecord } from "../records/run-record";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
@@ -123,48 +124,15 @@ async function fireOne(tx: Sql, row: DueRow, now: Date, driver: string | undefin
  * each pass) and at least every poll interval, so schedules created by other
  * processes are found.
  */
-export class Scheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-
-  constructor(
-    private readonly sql: Sql,
-    private readonly pollIntervalMs: number,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, delayMs));
-    this.timer.unref();
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = (async () => {
-      let delay = this.pollIntervalMs;
-      try {
-        const result = await fireDueSchedules(this.sql);
-        // The floor keeps a slot that the database's clock has not reached yet from spinning the loop.
-        if (result.nextDueAt) delay = Math.max(5, Math.min(delay, result.nextDueAt.getTime() - Date.now()));
-      } catch (error) {
-        this.logger.warn({ err: error }, "firing due schedules failed");
-      } finally {
-        this.running = null;
-      }
-      this.schedule(delay);
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
+export function schedulerJob(sql: Sql, pollIntervalMs: number, logger: Logger): PeriodicJob {
+  return new PeriodicJob(
+    "firing due schedules",
+    pollIntervalMs,
+    async () => {
+      const result = await fireDueSchedules(sql);
+      // The floor keeps a slot that the database's clock has not reached yet from spinning the loop.
+      return result.nextDueAt ? Math.max(5, Math.min(pollIntervalMs, result.nextDueAt.getTime() - Date.now())) : undefined;
+    },
+    logger,
+  );
 }
