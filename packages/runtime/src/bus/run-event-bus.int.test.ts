@@ -5,7 +5,10 @@ import { createRun, finishRuns } from "../records/runs";
 import { sqlForHandle, statement } from "../sql/sql-client";
 import { chain, createWorkflow, eventually } from "../testing/workflows";
 import { CHANNELS, formatRunEventNotice, processOrigin, type RunEventNotice } from "./channels";
-import { RunEventBus, watchRunEvents } from "./run-event-bus";
+import { closeRunEventBus, getRunEventBus, RunEventBus, watchRunEvents } from "./run-event-bus";
+import type * as RunEventBusModuleNamespace from "./run-event-bus";
+
+type RunEventBusModule = typeof RunEventBusModuleNamespace;
 
 const notify = statement("test_notify", "SELECT pg_notify($1, $2)");
 
@@ -62,6 +65,19 @@ function suite(ctx: DriverSuiteContext) {
     } finally {
       stop();
     }
+  });
+
+  it("is one bus per database in the process, whichever copy of the module asks, so closing it closes every subscriber's", async () => {
+    // Next.js's bundles and the self-hosted server's own imports are separate copies of this module in one process.
+    const copy = (await import(/* @vite-ignore */ `./run-event-bus.ts?copy=${Date.now()}`)) as RunEventBusModule;
+    expect(copy.getRunEventBus).not.toBe(getRunEventBus);
+    const handle = ctx.handle();
+    const mine = getRunEventBus(handle);
+    expect(copy.getRunEventBus(handle)).toBe(mine);
+    await copy.closeRunEventBus(handle);
+    // Closed and forgotten by both: the next one asked for is a new bus.
+    expect(getRunEventBus(handle)).not.toBe(mine);
+    await closeRunEventBus(handle);
   });
 
   it("delivers other processes' events through LISTEN/NOTIFY and ignores its own echoes", async () => {
