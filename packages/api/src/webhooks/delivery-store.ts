@@ -30,15 +30,20 @@ interface WebhookRef {
   latest?: { versionId: string; concurrencyLimit: number | null } | null;
 }
 
+/** What a delivery's log row holds besides its id, in the order every statement here binds it. */
+const DELIVERY_COLUMNS = "workspace_id, webhook_id, dedupe_key, verdict, status_code, reason, content_type, headers, query, body, run_id, replay_of";
+const CASTS: Record<number, string> = { 3: "::webhook_delivery_verdict", 7: "::jsonb", 8: "::jsonb" };
+/** The placeholders of DELIVERY_COLUMNS, numbered from $first. */
+const deliveryValues = (first: number) => Array.from({ length: 12 }, (_, i) => `$${first + i}${CASTS[i] ?? ""}`).join(", ");
+
 const insertDelivery = statement(
   "webhook_insert_delivery",
-  `INSERT INTO webhook_deliveries (workspace_id, webhook_id, dedupe_key, verdict, status_code, reason, content_type, headers, query, body, run_id, replay_of)
-   VALUES ($1, $2, $3, $4::webhook_delivery_verdict, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)
-   RETURNING id`,
+  `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (${deliveryValues(1)}) RETURNING id`,
 );
 
-const DELIVERY_COLUMNS = "id, workspace_id, webhook_id, dedupe_key, verdict, status_code, reason, content_type, headers, query, body, run_id, replay_of";
-const DELIVERY_VALUES = "$3, $4, $5, $6, $7::webhook_delivery_verdict, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15";
+// The guards' delivery id is $3 (a guard's parameters start there), its log row $4 to $15.
+const GUARD_DELIVERY_COLUMNS = `id, ${DELIVERY_COLUMNS}`;
+const GUARD_DELIVERY_VALUES = `$3, ${deliveryValues(4)}`;
 
 /**
  * Accepting a delivery is the statement that creates its run (a `RunGuard`:
@@ -52,7 +57,7 @@ const DELIVERY_VALUES = "$3, $4, $5, $6, $7::webhook_delivery_verdict, $8, $9, $
  */
 const logGuard = (params: unknown[]): RunGuard => ({
   name: "webhook_log",
-  ctes: `logged AS (INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (${DELIVERY_VALUES}) RETURNING id)`,
+  ctes: `logged AS (INSERT INTO webhook_deliveries (${GUARD_DELIVERY_COLUMNS}) VALUES (${GUARD_DELIVERY_VALUES}) RETURNING id)`,
   when: "true",
   result: "$3::uuid",
   params,
@@ -69,8 +74,8 @@ const claimKeyAndLogGuard = (params: unknown[]): RunGuard => ({
          THEN excluded.first_received_at ELSE webhook_dedupe_keys.first_received_at END
      RETURNING delivery_id
    ), logged AS (
-     INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS})
-     SELECT ${DELIVERY_VALUES} FROM claim WHERE claim.delivery_id = $3
+     INSERT INTO webhook_deliveries (${GUARD_DELIVERY_COLUMNS})
+     SELECT ${GUARD_DELIVERY_VALUES} FROM claim WHERE claim.delivery_id = $3
      RETURNING id
    )`,
   when: "EXISTS (SELECT 1 FROM claim WHERE claim.delivery_id = $3)",
