@@ -68,16 +68,21 @@ function claimTail(): string {
 
 /**
  * Claims queued runs of workflows without a concurrency limit, highest
- * priority first, then oldest. SKIP LOCKED lets workers claim side by side
+ * priority first, then oldest, reading them in the order of runs_claim_idx
+ * (`priority DESC NULLS LAST`: the ORDER BY must say so to use it) and
+ * stopping at the limit, however long the queue. SKIP LOCKED lets workers claim side by side
  * without waiting on each other; a run is only ever handed to one of them.
  */
-const claimStatement = statement(
+export const claimStatement = statement(
   "claim_runs",
   `WITH picked AS (
      SELECT r.id, r.started_at AS previous_start FROM runs r
      WHERE r.status = 'queued' AND r.driver = '${EMBEDDED_DRIVER}'
-       AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = r.workflow_id AND w.concurrency_limit IS NOT NULL)
-     ORDER BY r.priority DESC, r.created_at
+       -- A scalar subquery, not NOT EXISTS: the planner cannot turn it into an anti join, whose row estimate
+       -- (poor for a workflows table no ANALYZE has seen) made it sort every queued run instead of reading
+       -- runs_claim_idx in order and stopping at the limit.
+       AND (SELECT w.concurrency_limit FROM workflows w WHERE w.id = r.workflow_id) IS NULL
+     ORDER BY r.priority DESC NULLS LAST, r.created_at
      LIMIT $2
      FOR UPDATE OF r SKIP LOCKED
    ), ${claimTail()}`,
@@ -101,12 +106,12 @@ const claimLimitedStatement = statement(
      FROM room, LATERAL (
        SELECT r.id, r.priority, r.created_at FROM runs r
        WHERE r.workflow_id = room.id AND r.status = 'queued' AND r.driver = '${EMBEDDED_DRIVER}'
-       ORDER BY r.priority DESC, r.created_at
+       ORDER BY r.priority DESC NULLS LAST, r.created_at
        LIMIT greatest(room.free, 0)
      ) c
    ), picked AS (
      SELECT r.id, r.started_at AS previous_start FROM runs r
-     JOIN (SELECT id FROM candidates ORDER BY priority DESC, created_at LIMIT $2) chosen ON chosen.id = r.id
+     JOIN (SELECT id FROM candidates ORDER BY priority DESC NULLS LAST, created_at LIMIT $2) chosen ON chosen.id = r.id
      WHERE r.status = 'queued'
      FOR UPDATE OF r SKIP LOCKED
    ), ${claimTail()}`,

@@ -75,7 +75,7 @@ const undispatchedStatement = statement(
      -- Child runs are started by their parent's step.invoke, never by an event.
      AND trigger_kind <> 'invoke'
      AND created_at < now() - ($1::int * interval '1 millisecond')
-   ORDER BY priority DESC, created_at
+   ORDER BY priority DESC NULLS LAST, created_at
    LIMIT $2`,
 );
 
