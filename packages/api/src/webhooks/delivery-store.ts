@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Json } from "@trellis/engine";
-import { Batcher, startGuardedRuns, type RunGuard, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
+import { Batcher, launchRuns, prepareRunStarts, type PreparedStart, type RunGuard, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
 
 /** A named statement: node-postgres prepares it once per connection. */
 export const statement = (name: string, text: string): Statement => ({ name: `trellis_${name}`, text });
@@ -41,46 +41,44 @@ const insertDelivery = statement(
   `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (${deliveryValues(1)}) RETURNING id`,
 );
 
-// The guards' delivery id is $3 (a guard's parameters start there), its log row $4 to $15.
-const GUARD_DELIVERY_COLUMNS = `id, ${DELIVERY_COLUMNS}`;
-const GUARD_DELIVERY_VALUES = `$3, ${deliveryValues(4)}`;
-
 /**
- * Accepting a delivery is the statement that creates its run (a `RunGuard`:
- * atomic, one round trip). Without a dedupe key, the delivery is logged
- * alongside. With one, the statement first claims the key: a key seen inside
- * the window ($16 seconds) keeps pointing at its first delivery (returned,
- * and neither the run nor the log row is written); a new or expired key
- * points at this delivery ($3), logged alongside its run. Two identical
- * deliveries arriving together queue on the key's row, and the second sees
- * the first one's claim.
+ * Accepting deliveries is the statement that creates their runs (a
+ * `RunGuard`: atomic, one round trip, however many deliveries). A delivery
+ * with a dedupe key first claims it: a key seen inside its window keeps
+ * pointing at its first delivery (returned, and neither the run nor the log
+ * row is written); a new or expired key points at this delivery, logged
+ * alongside its run. Without a key the delivery is logged alongside its run.
+ * Two identical deliveries arriving together queue on the key's row, and the
+ * second sees the first one's claim. Keys are claimed in key order, so two
+ * statements claiming overlapping keys wait for each other instead of
+ * deadlocking. One statement must not claim one key twice: see `claimants`.
  */
-const logGuard = (params: unknown[]): RunGuard => ({
-  name: "webhook_log",
-  ctes: `logged AS (INSERT INTO webhook_deliveries (${GUARD_DELIVERY_COLUMNS}) VALUES (${GUARD_DELIVERY_VALUES}) RETURNING id)`,
-  when: "true",
-  result: "$3::uuid",
-  params,
-});
-
-const claimKeyAndLogGuard = (params: unknown[]): RunGuard => ({
-  name: "webhook_claim_key_and_log",
-  ctes: `claim AS (
-     INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id) VALUES ($5, $6, $3)
+const acceptGuard = (deliveries: string): RunGuard => ({
+  name: "webhook_accept",
+  ctes: `deliveries AS (
+     SELECT * FROM jsonb_to_recordset($3::jsonb) AS d(i int, id uuid, workspace_id uuid, webhook_id uuid, dedupe_key text,
+       content_type text, headers jsonb, query jsonb, body text, run_id uuid, replay_of uuid, window_seconds int)
+   ), claim AS (
+     INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id)
+     SELECT webhook_id, dedupe_key, id FROM deliveries WHERE dedupe_key IS NOT NULL ORDER BY webhook_id, dedupe_key
      ON CONFLICT (webhook_id, dedupe_key) DO UPDATE SET
-       delivery_id = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $16)
+       delivery_id = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => (SELECT d.window_seconds FROM deliveries d WHERE d.id = excluded.delivery_id))
          THEN excluded.delivery_id ELSE webhook_dedupe_keys.delivery_id END,
-       first_received_at = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => $16)
+       first_received_at = CASE WHEN webhook_dedupe_keys.first_received_at <= now() - make_interval(secs => (SELECT d.window_seconds FROM deliveries d WHERE d.id = excluded.delivery_id))
          THEN excluded.first_received_at ELSE webhook_dedupe_keys.first_received_at END
-     RETURNING delivery_id
+     RETURNING webhook_id, dedupe_key, delivery_id
+   ), won AS (
+     SELECT d.i FROM deliveries d WHERE d.dedupe_key IS NULL OR EXISTS (SELECT 1 FROM claim c WHERE c.delivery_id = d.id)
    ), logged AS (
-     INSERT INTO webhook_deliveries (${GUARD_DELIVERY_COLUMNS})
-     SELECT ${GUARD_DELIVERY_VALUES} FROM claim WHERE claim.delivery_id = $3
+     INSERT INTO webhook_deliveries (id, ${DELIVERY_COLUMNS})
+     SELECT d.id, d.workspace_id, d.webhook_id, d.dedupe_key, 'accepted'::webhook_delivery_verdict, 202, NULL, d.content_type, d.headers, d.query,
+       d.body, d.run_id, d.replay_of
+     FROM deliveries d WHERE d.i IN (SELECT i FROM won) ORDER BY d.i
      RETURNING id
    )`,
-  when: "EXISTS (SELECT 1 FROM claim WHERE claim.delivery_id = $3)",
-  result: "(SELECT delivery_id FROM claim)",
-  params,
+  when: "EXISTS (SELECT 1 FROM won WHERE won.i = input.i)",
+  result: "(SELECT c.delivery_id FROM claim c JOIN deliveries d ON d.webhook_id = c.webhook_id AND d.dedupe_key = c.dedupe_key WHERE d.i = input.i)",
+  params: [deliveries],
 });
 
 const selectDeliveryRun = statement("webhook_delivery_run", `SELECT run_id FROM webhook_deliveries WHERE id = $1`);
@@ -91,7 +89,7 @@ const setStatusCodes = statement(
    WHERE d.id = x.id AND d.id = ANY($1::uuid[])`,
 );
 
-interface AcceptInput {
+export interface AcceptInput {
   webhook: WebhookRef;
   parts: DeliveryParts;
   body: string;
@@ -103,19 +101,58 @@ interface AcceptInput {
   replayOf?: string | null;
 }
 
+/** A delivery whose run start is validated: ready to be accepted with others. */
+interface PreparedDelivery {
+  input: AcceptInput;
+  start: PreparedStart;
+  deliveryId: string;
+  runId: string;
+}
+
+async function prepareDelivery(sql: Sql, input: AcceptInput): Promise<PreparedDelivery> {
+  const { webhook } = input;
+  const runId = randomUUID();
+  const [start] = await prepareRunStarts(sql, {
+    workspaceId: webhook.workspaceId,
+    workflowId: webhook.workflowId,
+    triggerKind: input.triggerKind ?? "webhook",
+    latest: webhook.latest ?? undefined,
+    items: [{ input: input.runInput }],
+    runIds: [runId],
+  });
+  return { input, start: start as PreparedStart, deliveryId: randomUUID(), runId };
+}
+
+const claimKey = ({ input }: PreparedDelivery) => (input.dedupeKey === null ? null : `${input.webhook.id} ${input.dedupeKey}`);
+
 /**
- * Records an accepted delivery and starts its run in ONE statement, so
- * neither exists without the other (see `claimKeyAndLogGuard`). When an
- * earlier delivery holds the dedupe key, nothing is created and the request
- * is logged as that delivery's duplicate, answering with its run.
+ * The deliveries that go into the statement: the first of each dedupe key
+ * (one statement cannot claim a key twice). The others arrived together with
+ * it, so they are its duplicates (or, when it loses to an earlier delivery,
+ * that one's): `following[i]` is the index of the claimant they follow.
  */
-export async function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDelivery> {
+function claimants(batch: readonly PreparedDelivery[]): { claiming: PreparedDelivery[]; following: (number | null)[] } {
+  const claiming: PreparedDelivery[] = [];
+  const byKey = new Map<string, number>();
+  const following = batch.map((delivery) => {
+    const key = claimKey(delivery);
+    const first = key === null ? undefined : byKey.get(key);
+    if (first !== undefined) return first;
+    if (key !== null) byKey.set(key, claiming.length);
+    claiming.push(delivery);
+    return null;
+  });
+  return { claiming, following };
+}
+
+/** A duplicate's log row as `insertDelivery` binds it. */
+function duplicateRow(input: AcceptInput, runId: string | null): unknown[] {
   const { webhook, parts } = input;
-  const row = (verdict: "accepted" | "duplicate", runId: string | null) => [
+  return [
     webhook.workspaceId,
     webhook.id,
     input.dedupeKey,
-    verdict,
+    "duplicate",
     202,
     null,
     parts.contentType,
@@ -125,28 +162,112 @@ export async function acceptDelivery(sql: Sql, input: AcceptInput): Promise<Acce
     runId,
     input.replayOf ?? null,
   ];
-  const deliveryId = randomUUID();
-  const runId = randomUUID();
-  const logged = [deliveryId, ...row("accepted", runId)];
-  const { passed, guard } = await startGuardedRuns(
+}
+
+/**
+ * Records accepted deliveries and starts their runs in ONE statement, so
+ * none exists without the other (see `acceptGuard`). A delivery whose dedupe
+ * key an earlier one holds gets nothing created and is logged as that one's
+ * duplicate, answering with its run.
+ */
+async function acceptPrepared(sql: Sql, batch: readonly PreparedDelivery[]): Promise<AcceptedDelivery[]> {
+  const { claiming, following } = claimants(batch);
+  const deliveries = claiming.map(({ input, deliveryId, runId }, i) => ({
+    i,
+    id: deliveryId,
+    workspace_id: input.webhook.workspaceId,
+    webhook_id: input.webhook.id,
+    dedupe_key: input.dedupeKey,
+    content_type: input.parts.contentType,
+    headers: input.parts.headers,
+    query: input.parts.query,
+    body: input.body,
+    run_id: runId,
+    replay_of: input.replayOf ?? null,
+    window_seconds: input.dedupeWindowSeconds,
+  }));
+  const launched = await launchRuns(
     sql,
-    {
-      workspaceId: webhook.workspaceId,
-      workflowId: webhook.workflowId,
-      triggerKind: input.triggerKind ?? "webhook",
-      latest: webhook.latest ?? undefined,
-      items: [{ input: input.runInput }],
-      runIds: [runId],
-    },
-    input.dedupeKey === null ? logGuard(logged) : claimKeyAndLogGuard([...logged, input.dedupeWindowSeconds]),
+    claiming.map(({ start }) => start),
+    acceptGuard(JSON.stringify(deliveries)),
   );
-  if (passed) return { deliveryId, runId, duplicate: false, loggedId: deliveryId };
-  // The first delivery committed before its claim could be seen: its run is readable now.
-  const firstDeliveryId = guard as string;
-  const [first] = await sql.query<{ run_id: string | null }>(selectDeliveryRun, [firstDeliveryId]);
-  const firstRunId = first?.run_id ?? null;
-  const [duplicate] = await sql.query<{ id: string }>(insertDelivery, row("duplicate", firstRunId));
-  return { deliveryId: firstDeliveryId, runId: firstRunId, duplicate: true, loggedId: (duplicate as { id: string }).id };
+  /** Who holds claimant i's key: itself when it won, else the earlier delivery the statement returned (committed, so readable). */
+  const holder = (i: number): { deliveryId: string; runId: string | null; known: boolean } => {
+    const claimant = claiming[i] as PreparedDelivery;
+    return launched[i]?.passed
+      ? { deliveryId: claimant.deliveryId, runId: claimant.runId, known: true }
+      : { deliveryId: launched[i]?.guard as string, runId: null, known: false };
+  };
+  let claimantIndex = 0;
+  return Promise.all(
+    batch.map(async (delivery, b) => {
+      const followed = following[b] ?? null;
+      const index = followed ?? claimantIndex++;
+      const first = holder(index);
+      if (followed === null && first.deliveryId === delivery.deliveryId) {
+        return { deliveryId: delivery.deliveryId, runId: delivery.runId, duplicate: false, loggedId: delivery.deliveryId };
+      }
+      const runId = first.known ? first.runId : ((await sql.query<{ run_id: string | null }>(selectDeliveryRun, [first.deliveryId]))[0]?.run_id ?? null);
+      const [duplicate] = await sql.query<{ id: string }>(insertDelivery, duplicateRow(delivery.input, runId));
+      return { deliveryId: first.deliveryId, runId, duplicate: true, loggedId: (duplicate as { id: string }).id };
+    }),
+  );
+}
+
+/**
+ * Records an accepted delivery and starts its run in one statement of its
+ * own (replays from the log). Validation errors of the run start are thrown
+ * before anything is written.
+ */
+export async function acceptDelivery(sql: Sql, input: AcceptInput): Promise<AcceptedDelivery> {
+  const [accepted] = await acceptPrepared(sql, [await prepareDelivery(sql, input)]);
+  return accepted as AcceptedDelivery;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Per database: deliveries arriving while an accept statement is in flight go out together in the next one. */
+const acceptBatchers = new WeakMap<object, Batcher<PreparedDelivery, Settled<AcceptedDelivery>>>();
+
+// Bodies travel in the statement's parameters: a batch of large ones is cut short.
+const ACCEPT_BATCH_LIMITS = { maxItems: 200, maxWeight: 4 * 1024 * 1024, weight: (delivery: PreparedDelivery) => delivery.input.body.length + 512 };
+
+/**
+ * `acceptDelivery` for webhook ingress: deliveries arriving together share
+ * one statement and one commit (group commit), each answered once that
+ * commit is done. `sql` must not be a transaction (the statement runs
+ * outside it). Should a shared statement fail, each of its deliveries is
+ * tried alone, so a bad delivery fails only its own request.
+ */
+export async function acceptDeliveryTogether(sql: Sql, input: AcceptInput): Promise<AcceptedDelivery> {
+  const prepared = await prepareDelivery(sql, input);
+  let batcher = acceptBatchers.get(sql.scope);
+  if (!batcher) {
+    batcher = new Batcher(
+      "webhook deliveries",
+      async (batch) => {
+        try {
+          return (await acceptPrepared(sql, batch)).map((value) => ({ ok: true as const, value }));
+        } catch (error) {
+          // Alone, a transient failure is retried by the batcher; a delivery's own failure is its own.
+          if (batch.length === 1) throw error;
+          return Promise.all(
+            batch.map((delivery) =>
+              acceptPrepared(sql, [delivery]).then(
+                ([value]) => ({ ok: true as const, value: value as AcceptedDelivery }),
+                (error: unknown) => ({ ok: false as const, error }),
+              ),
+            ),
+          );
+        }
+      },
+      ACCEPT_BATCH_LIMITS,
+    );
+    acceptBatchers.set(sql.scope, batcher);
+  }
+  const settled = await batcher.submit(prepared);
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }
 
 /**

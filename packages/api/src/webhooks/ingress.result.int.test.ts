@@ -1,11 +1,24 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { queryRows } from "@trellis/db";
+import { queryRows, type DatabaseHandle } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
 import { getRunEventBus, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
 import { eventually } from "@trellis/runtime/testing";
 import { peersBody, webhookFixture } from "../testing";
 import { handleWebhookDelivery } from "./ingress";
+
+/** The SQL texts sent through the handle's driver client until `restore()`. */
+function recordQueries(handle: DatabaseHandle): { texts: string[]; restore(): void } {
+  const client = handle.client as unknown as { query: (...args: unknown[]) => unknown };
+  const original = client.query;
+  const texts: string[] = [];
+  client.query = function (this: unknown, ...args: unknown[]) {
+    const [first] = args;
+    texts.push(typeof first === "string" ? first : ((first as { text?: string }).text ?? ""));
+    return original.apply(this, args);
+  };
+  return { texts, restore: () => void (client.query = original) };
+}
 
 describeEachDriver(
   "result-mode webhooks, with the embedded runtime executing the runs",
@@ -55,6 +68,31 @@ describeEachDriver(
         { verdict: "duplicate", status_code: 200 },
         { verdict: "accepted", status_code: 200 },
       ]);
+    });
+
+    it("shares accept statements between deliveries arriving together, and reads no run this process executes from its creation", async () => {
+      const { webhook } = await webhookFixture(ctx.db(), { answerMode: "result", resultTimeoutMs: 10_000 });
+      const queries = recordQueries(ctx.handle());
+      let responses: Response[];
+      try {
+        responses = await Promise.all(Array.from({ length: 8 }, (_, i) => deliver(webhook.slug, JSON.stringify(peersBody(100 + i)))));
+      } finally {
+        queries.restore();
+      }
+      const outputs = await Promise.all(responses.map(async (response) => [response.status, ((await response.json()) as { respond: { id: number } }).respond.id]));
+      expect(outputs).toEqual(Array.from({ length: 8 }, (_, i) => [200, 100 + i]));
+      const accepts = queries.texts.filter((text) => text.includes("INSERT INTO webhook_dedupe_keys")).length;
+      expect(accepts).toBeGreaterThan(0);
+      expect(accepts).toBeLessThan(8);
+      // A run created already taken by this process's worker has its run.started entry written by the statement that
+      // created it; the others were claimed after, and only their waits read the run (once) before the finish notice.
+      const [{ adopted }] = await queryRows<{ adopted: number }>(
+        ctx.db(),
+        sql`SELECT count(*)::int AS adopted FROM run_events q JOIN run_events s ON s.run_id = q.run_id AND s.type = 'run.started' AND s.xmin = q.xmin
+            JOIN webhook_deliveries d ON d.run_id = q.run_id WHERE q.type = 'run.queued' AND d.webhook_id = ${webhook.id}`,
+      ) as [{ adopted: number }];
+      const reads = queries.texts.filter((text) => text.includes("status IN ('succeeded', 'failed', 'cancelled')")).length;
+      expect(reads).toBe(8 - adopted);
     });
 
     it("answers a failed run as problem+json with the run's Location", async () => {

@@ -8,7 +8,7 @@ import { limit, rateLimitHeaders } from "../rate-limit";
 import { readBytesLimited } from "../rest/body";
 import { HttpProblem, problemResponse } from "../rest/problem";
 import { requestIdFrom } from "../rest/request-id";
-import { acceptDelivery, recordAnswerStatus, recordRejection, statement, type AcceptedDelivery, type DeliveryParts } from "./delivery-store";
+import { acceptDeliveryTogether, recordAnswerStatus, recordRejection, statement, type AcceptedDelivery, type DeliveryParts } from "./delivery-store";
 import { contentTypeAllowed, isJsonMediaType, mediaTypeOf, redactHeaders, redactQuery, storable } from "./request-parts";
 import { waitForRunOutcome, type RunOutcome } from "./run-outcome";
 import { isBodyless, methodNotAllowed, webhookMethodOf, type WebhookMethod } from "./methods";
@@ -238,7 +238,7 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
       throw new AppError("BAD_REQUEST", "The request contains a NUL character or an unpaired surrogate, which cannot be stored");
     }
 
-    const accepted = await acceptDelivery(sql, {
+    const accepted = await acceptDeliveryTogether(sql, {
       webhook,
       parts,
       body: text,

@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@trellis/db";
 import { logger } from "@trellis/config/logger";
-import { getRunEventBus, sqlForHandle, type RunOutcomeSnapshot } from "@trellis/runtime";
+import { executesUnfinishedHere, getRunEventBus, sqlForHandle, type RunOutcomeSnapshot } from "@trellis/runtime";
 import { statement } from "./delivery-store";
 
 /** How a run ended, as a result-mode answer needs it. */
@@ -18,7 +18,9 @@ const selectOutcome = statement(
  * in between is not missed; after that only the notice of the event that
  * ended the run triggers a read (the steps before it cost none), and notices
  * that arrive during a read coalesce into one more. A run finished by this
- * process needs no read: its notice carries the outcome.
+ * process needs no read: its notice carries the outcome. So a run executing
+ * here (a delivery's run its worker took as it was created) costs no read at
+ * all: its notice comes after the subscription.
  */
 export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: string; runId: string }, timeoutMs: number): Promise<RunOutcome | null> {
   const sql = sqlForHandle(handle);
@@ -59,6 +61,7 @@ export function waitForRunOutcome(handle: DatabaseHandle, ref: { workspaceId: st
       else if (notice.finished) void read();
     });
     const timer = setTimeout(() => settle(null), timeoutMs);
+    if (executesUnfinishedHere(sql.scope, ref.runId)) return;
     // Other processes' events arrive once the bus listens; read once it does (or could not).
     void bus.ready().then(read, read);
   });

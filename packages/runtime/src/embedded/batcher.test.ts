@@ -36,4 +36,19 @@ describe("Batcher", () => {
     expect(calls).toBe(2);
     await expect(batcher.submit("bad")).rejects.toThrow("invalid input");
   });
+
+  it("splits what is queued by the batch limits: item count and summed weight, at least one item a flush", async () => {
+    const batches: string[][] = [];
+    const batcher = new Batcher<string, number>(
+      "test",
+      async (items) => {
+        batches.push(items);
+        return items.map((item) => item.length);
+      },
+      { maxItems: 3, maxWeight: 10, weight: (item) => item.length },
+    );
+    const items = ["aaaa", "bbbb", "cc", "d", "e", "f", "g", "hhhhhhhhhhhh", "i"];
+    expect(await Promise.all(items.map((item) => batcher.submit(item)))).toEqual(items.map((item) => item.length));
+    expect(batches).toEqual([["aaaa", "bbbb", "cc"], ["d", "e", "f"], ["g"], ["hhhhhhhhhhhh"], ["i"]]);
+  });
 });

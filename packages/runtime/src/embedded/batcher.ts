@@ -3,6 +3,14 @@ import { isTransientDatabaseError } from "./journal-writer";
 
 const RETRY_DELAYS_MS = [25, 50, 100, 250, 500, 1_000, 2_000, 4_000];
 
+/** Bounds of one flush: it takes at least one item, then stops before either bound is passed. */
+export interface BatchLimits<I> {
+  maxItems?: number;
+  /** Bound on the sum of `weight(item)` (e.g. bytes to send). */
+  maxWeight?: number;
+  weight?: (item: I) => number;
+}
+
 /**
  * Group commit for one kind of write: items submitted while a flush is in
  * flight go out together in the next one (one statement, one commit).
@@ -15,6 +23,7 @@ export class Batcher<I, O> {
   constructor(
     private readonly name: string,
     private readonly flush: (items: I[]) => Promise<O[]>,
+    private readonly limits: BatchLimits<I> = {},
   ) {}
 
   submit(item: I): Promise<O> {
@@ -40,10 +49,22 @@ export class Batcher<I, O> {
     });
   }
 
+  /** How many queued items the next flush takes. */
+  private batchSize(): number {
+    const { maxItems = Infinity, maxWeight = Infinity, weight } = this.limits;
+    const count = Math.min(this.queue.length, maxItems);
+    if (!weight || maxWeight === Infinity) return count;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      total += weight((this.queue[i] as { item: I }).item);
+      if (total > maxWeight) return Math.max(1, i);
+    }
+    return count;
+  }
+
   private async loop(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+      const batch = this.queue.splice(0, this.batchSize());
       for (let attempt = 0; ; attempt++) {
         try {
           const outputs = await this.flush(batch.map((entry) => entry.item));

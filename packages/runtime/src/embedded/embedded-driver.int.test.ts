@@ -250,10 +250,23 @@ function suite(ctx: DriverSuiteContext) {
     expect(types).toContain("run.resumed");
   });
 
+  /** Waits until this process's worker would take a new run itself (a free slot, no backlog it knows of). */
+  const idleLocalWorker = () =>
+    eventually(
+      () => {
+        const worker = findLocalWorker(sqlForHandle(ctx.handle()).scope);
+        const held = worker?.reserve(1) ?? 0;
+        worker?.release(held);
+        return held > 0 ? true : undefined;
+      },
+      5_000,
+      "an idle worker",
+    );
+
   it("hands a new run straight to an idle worker of the process, without a claim", async () => {
     const rt = await start();
     const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "test.step" }));
-    await eventually(() => (findLocalWorker(sqlForHandle(ctx.handle()).scope)?.hasRoom() ? true : undefined), 5_000, "an idle worker");
+    await idleLocalWorker();
     const started = await run(workflowId, { n: 1 });
     expect(started.status).toBe("running");
     expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");
@@ -267,7 +280,7 @@ function suite(ctx: DriverSuiteContext) {
   it("hands it over too when the run is started inside a caller's transaction (a webhook delivery's), once that commits", async () => {
     const rt = await start();
     const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "test.step" }));
-    await eventually(() => (findLocalWorker(sqlForHandle(ctx.handle()).scope)?.hasRoom() ? true : undefined), 5_000, "an idle worker");
+    await idleLocalWorker();
     const started = await sqlForHandle(db()).transaction(async (tx) => (await startRun(tx, { workspaceId, workflowId, input: { n: 2 }, planCache })).run);
     expect(started.status).toBe("running");
     expect((await waitForStatus(db(), ref(started.id), ["succeeded", "failed"])).status).toBe("succeeded");

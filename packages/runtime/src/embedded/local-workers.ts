@@ -4,10 +4,22 @@ import type { ClaimedRun } from "./claim";
 export interface LocalWorker {
   readonly leaseOwner: string;
   readonly leaseMs: number;
-  /** A free slot and no backlog it knows of (so a new run would not overtake older ones). */
-  hasRoom(): boolean;
+  /**
+   * Holds up to `count` free slots for runs about to be created claimed for
+   * it; none unless it is idle with no backlog it knows of (a new run must
+   * not overtake older ones). Returns how many it holds.
+   */
+  reserve(count: number): number;
+  /** Lets go of slots `reserve` held (the runs created claimed are adopted). */
+  release(count: number): void;
   /** Starts executing a run created already claimed for this worker. */
   adopt(run: ClaimedRun): void;
+  /**
+   * The run executes here and has not begun to finish: however it ends, the
+   * notice saying so is published after this call (in process, with its
+   * outcome), so a listener subscribed before it misses nothing.
+   */
+  executesUnfinished(runId: string): boolean;
 }
 
 declare global {
@@ -36,4 +48,9 @@ export function registerLocalWorker(scope: object, worker: LocalWorker): () => v
 /** The worker of this process working on the database of `scope` (an `Sql.scope`), if any. */
 export function findLocalWorker(scope: object): LocalWorker | undefined {
   return registry().get(scope);
+}
+
+/** See `LocalWorker.executesUnfinished`: false when no worker of this process holds the run. */
+export function executesUnfinishedHere(scope: object, runId: string): boolean {
+  return findLocalWorker(scope)?.executesUnfinished(runId) ?? false;
 }

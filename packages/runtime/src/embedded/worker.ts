@@ -61,7 +61,11 @@ export class EmbeddedWorker {
   private readonly writer: JournalWriter;
   private readonly finisher: Batcher<FinishRun, FinishedRun>;
   private readonly executions = new Map<string, { execution: RunExecution; done: Promise<void> }>();
+  /** Executions that have asked to finish (their notice may be out already). */
+  private readonly finishing = new Set<string>();
   private claiming = false;
+  /** Slots promised to runs being created claimed for this worker (see LocalWorker.reserve). */
+  private reserved = 0;
   private wakeAgain = false;
   private queueEmpty = false;
   private stopped = false;
@@ -84,13 +88,26 @@ export class EmbeddedWorker {
     return this.executions.size;
   }
 
+  private get freeSlots(): number {
+    return this.options.concurrency - this.executions.size - this.reserved;
+  }
+
   async start(): Promise<void> {
     this.unregister = registerLocalWorker(this.options.sql.scope, {
         leaseOwner: this.leaseOwner,
         leaseMs: this.options.leaseMs,
-        // Only when idle with nothing queued that it knows of: a handed-over run must not overtake older ones.
-        hasRoom: () => !this.stopped && this.queueEmpty && !this.claiming && this.executions.size < this.options.concurrency,
+        reserve: (count) => {
+          // Only when idle with nothing queued that it knows of: a handed-over run must not overtake older ones.
+          if (this.stopped || !this.queueEmpty || this.claiming) return 0;
+          const held = Math.max(0, Math.min(count, this.freeSlots));
+          this.reserved += held;
+          return held;
+        },
+        release: (count) => {
+          this.reserved = Math.max(0, this.reserved - count);
+        },
         adopt: (run) => this.startExecution(run),
+        executesUnfinished: (runId) => this.executions.has(runId) && !this.finishing.has(runId),
       });
     const signals = localSignals();
     const onQueued = () => this.wake();
@@ -150,7 +167,7 @@ export class EmbeddedWorker {
       do {
         this.wakeAgain = false;
         while (!this.stopped) {
-          const free = this.options.concurrency - this.executions.size;
+          const free = this.freeSlots;
           if (free <= 0) break;
           const { runs, limitedPending } = await claimRuns(this.options.sql, this.leaseOwner, free, this.options.leaseMs);
           for (const run of runs) this.startExecution(run);
@@ -184,12 +201,16 @@ export class EmbeddedWorker {
       resolveContext: this.options.resolveContext,
       logger: this.options.logger,
       wakeHint: this.options.wakeHint,
-      finish: (request) => this.finisher.submit(request),
+      finish: (request) => {
+        this.finishing.add(request.runId);
+        return this.finisher.submit(request);
+      },
     });
     // Claimed while shutting down: hand it straight back.
     if (this.stopped) execution.requestStop("stopping");
     const done = execution.run().finally(() => {
       this.executions.delete(run.id);
+      this.finishing.delete(run.id);
       if (this.executions.size === 0) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];

@@ -4,7 +4,7 @@ import { ConfigCache } from "../bus/config-cache";
 import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
 import { findLocalWorker } from "../embedded/local-workers";
 import { selectedDriver } from "../inngest/selection";
-import { createGuardedRuns, EMBEDDED_DRIVER, type CreatedRun, type RunGuard } from "../records/runs";
+import { createGuardedRuns, EMBEDDED_DRIVER, type CreatedRun, type GuardedRun, type NewRun, type RunGuard } from "../records/runs";
 import type { TriggerKind } from "../records/run-record";
 import { statement, toSql, type Db, type Sql } from "../sql/sql-client";
 import { dispatchNewInngestRuns } from "./inngest-bridge";
@@ -131,19 +131,27 @@ function checkItem(item: StartRunItem, compiled: CompiledVersion, index: number 
  * come back as the runs that key started (`created: false`).
  */
 export async function startRuns(db: Db, input: StartRunsInput): Promise<CreatedRun[]> {
-  return (await startGuardedRuns(db, input)).created;
+  const launched = await launchRuns(db, await prepareRunStarts(db, input));
+  return launched.map((run) => run.created as CreatedRun);
+}
+
+/** A run start checked and ready to launch: its version compiled, its input valid. */
+export interface PreparedStart {
+  run: NewRun;
+  /** An idle worker of this process may take it as it is created (embedded, no concurrency limit to count). */
+  adoptable: boolean;
+  /** Runs on the configured Inngest driver: sent there once committed. */
+  dispatch: boolean;
 }
 
 /**
- * `startRuns` under a guard checked by the statement creating the runs (see
- * `RunGuard`): nothing is created unless it holds (`passed`).
+ * The first half of `startRuns`: resolves the version and validates every
+ * item (NOT_FOUND, CONFLICT, BAD_REQUEST, UNPROCESSABLE_CONTENT as
+ * `startRuns` throws them), creating nothing. `launchRuns` creates what it
+ * returns, possibly together with other workflows' starts.
  */
-export async function startGuardedRuns(
-  db: Db,
-  input: StartRunsInput & { runIds?: readonly string[] },
-  guard?: RunGuard,
-): Promise<{ created: CreatedRun[]; passed: boolean; guard: unknown }> {
-  if (input.items.length === 0) return { created: [], passed: true, guard: undefined };
+export async function prepareRunStarts(db: Db, input: StartRunsInput & { runIds?: readonly string[] }): Promise<PreparedStart[]> {
+  if (input.items.length === 0) return [];
   if (input.items.length > MAX_BATCH_RUNS) throw badRequest(`Start at most ${MAX_BATCH_RUNS} runs at once`);
   const sql = toSql(db);
   const compiled =
@@ -151,14 +159,9 @@ export async function startGuardedRuns(
       ? await compiledVersion(sql, input.latest.versionId, input.latest.concurrencyLimit, input.planCache)
       : await versionToRun(sql, input);
   input.items.forEach((item, i) => checkItem(item, compiled, input.items.length === 1 ? null : i));
-  // An idle worker of this process takes a single new run at once: created claimed, no claim round trip.
-  // Not for workflows with a concurrency limit, whose room only the claim's locked count may decide.
   const embedded = (input.driver ?? selectedDriver()) === EMBEDDED_DRIVER;
-  const local = embedded && input.items.length === 1 && compiled.concurrencyLimit === null ? findLocalWorker(sql.scope) : undefined;
-  const claimedBy = local?.hasRoom() ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
-  const { created, passed, guard: guardResult } = await createGuardedRuns(
-    sql,
-    input.items.map((item, i) => ({
+  return input.items.map((item, i) => ({
+    run: {
       id: input.runIds?.[i],
       workspaceId: input.workspaceId,
       workflowId: input.workflowId,
@@ -168,41 +171,71 @@ export async function startGuardedRuns(
       priority: item.priority ?? 0,
       idempotencyKey: item.idempotencyKey ?? null,
       driver: input.driver,
-      claimedBy,
-    })),
-    guard,
-  );
-  const adopted = created[0];
-  if (local && claimedBy && adopted?.created && adopted.run.status === "running") {
-    const run = adopted.run;
-    sql.afterCommit(() =>
-      local.adopt({
-        id: run.id,
-        workspaceId: run.workspaceId,
-        workflowId: run.workflowId,
-        versionId: run.versionId,
-        input: run.input,
-        attempt: run.attempt,
-        priority: run.priority,
-        originRunId: run.originRunId,
-        startedAt: run.startedAt ?? new Date(),
-        resumed: false,
-        cancelRequested: false,
-        pauseRequested: false,
-        journal: new Map(),
-        timeline: new Set(),
-      }),
+    },
+    // Not for workflows with a concurrency limit, whose room only the claim's locked count may decide.
+    adoptable: embedded && compiled.concurrencyLimit === null,
+    dispatch: input.driver === undefined && !embedded,
+  }));
+}
+
+/**
+ * Creates prepared runs in one statement, under `guard` when given (see
+ * `RunGuard`), and sets them going: an idle worker of this process takes as
+ * many as it has free slots for, created already claimed (no claim round
+ * trip); the rest are queued and workers woken; runs for Inngest are sent
+ * there once committed. One result per start, in order.
+ */
+export async function launchRuns(db: Db, starts: readonly PreparedStart[], guard?: RunGuard): Promise<GuardedRun[]> {
+  if (starts.length === 0) return [];
+  const sql = toSql(db);
+  const local = starts.some((start) => start.adoptable) ? findLocalWorker(sql.scope) : undefined;
+  // Slots are held while the statement runs, so concurrent starts cannot promise the same free slot twice.
+  const reserved = local ? local.reserve(starts.filter((start) => start.adoptable).length) : 0;
+  let launched: GuardedRun[];
+  try {
+    let claims = reserved;
+    const claimedBy = local && reserved > 0 ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
+    launched = await createGuardedRuns(
+      sql,
+      starts.map((start) => ({ ...start.run, claimedBy: start.adoptable && claims-- > 0 ? claimedBy : undefined })),
+      guard,
     );
+  } finally {
+    local?.release(reserved);
   }
-  for (const { run, created: isNew } of created) {
-    if (!isNew && run.workflowId !== input.workflowId) {
-      throw new AppError("CONFLICT", `The idempotency key "${run.idempotencyKey}" was already used for a run of another workflow`);
+  const adopted = launched.flatMap(({ created }) => (created?.created && created.run.status === "running" && created.run.driver === EMBEDDED_DRIVER ? [created.run] : []));
+  if (local && adopted.length > 0) {
+    sql.afterCommit(() => {
+      for (const run of adopted) {
+        local.adopt({
+          id: run.id,
+          workspaceId: run.workspaceId,
+          workflowId: run.workflowId,
+          versionId: run.versionId,
+          input: run.input,
+          attempt: run.attempt,
+          priority: run.priority,
+          originRunId: run.originRunId,
+          startedAt: run.startedAt ?? new Date(),
+          resumed: false,
+          cancelRequested: false,
+          pauseRequested: false,
+          journal: new Map(),
+          timeline: new Set(),
+        });
+      }
+    });
+  }
+  launched.forEach(({ created }, i) => {
+    if (created && !created.created && created.run.workflowId !== starts[i]?.run.workflowId) {
+      throw new AppError("CONFLICT", `The idempotency key "${created.run.idempotencyKey}" was already used for a run of another workflow`);
     }
-  }
+  });
   // Runs the configured driver put on Inngest (a caller naming a driver dispatches itself, as the Inngest driver does).
   // Inside a caller's transaction this waits for its commit; should the send fail, the outbox sweep sends them.
-  if (input.driver === undefined && !embedded && created.length > 0) sql.afterCommit(() => void dispatchNewInngestRuns(sql, created));
-  return { created, passed, guard: guardResult };
+  const dispatched = launched.flatMap(({ created }, i) => (created && starts[i]?.dispatch ? [created] : []));
+  if (dispatched.length > 0) sql.afterCommit(() => void dispatchNewInngestRuns(sql, dispatched));
+  return launched;
 }
 
 /** Starts one run; see `startRuns`. */

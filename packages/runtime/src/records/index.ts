@@ -50,6 +50,7 @@ export {
   type FinishedRun,
   type FinishRun,
   type NewRun,
+  type GuardedRun,
   type RunGuard,
   type TransitionRun,
 } from "./runs";

@@ -51,21 +51,33 @@ export interface CreatedRun {
 }
 
 /**
- * A condition runs are created under, checked by the statement that creates
- * them: it is one statement (one round trip, atomic without a transaction)
- * instead of a transaction around several. Webhook ingress claims a
- * delivery's dedupe key and logs it this way.
+ * A condition each run is created under, checked by the statement that
+ * creates them: one statement (one round trip, atomic without a transaction)
+ * instead of a transaction around several. Webhook ingress claims deliveries'
+ * dedupe keys and logs them this way, many deliveries to one statement.
  */
 export interface RunGuard {
   /** Names the statement (prepared once per connection): one name per SQL text. */
   name: string;
-  /** CTEs written before the run's own (`cte AS (…), …`); their parameters are numbered from $3. */
+  /** CTEs written before the runs' own (`cte AS (…), …`); their parameters are numbered from $3. */
   ctes: string;
-  /** A boolean SQL expression over those CTEs: the runs are created only when it holds. */
+  /**
+   * A boolean SQL expression over those CTEs and the run's row of `input`
+   * (`input.i`: its position among the runs, from 0; `input.id`): the run is
+   * created only when it holds.
+   */
   when: string;
-  /** What the statement returns of the guard (one value, over its CTEs). */
+  /** What the statement returns of the guard for each run (one value, over the CTEs and `input`). */
   result: string;
   params: readonly unknown[];
+}
+
+/** A run's fate under a guard: created (or found by its idempotency key) when `passed`. */
+export interface GuardedRun {
+  passed: boolean;
+  /** The guard's `result` for this run. */
+  guard: unknown;
+  created: CreatedRun | null;
 }
 
 function insertRunsSql(guard?: Omit<RunGuard, "params">): string {
@@ -104,8 +116,9 @@ function insertRunsSql(guard?: Omit<RunGuard, "params">): string {
    )`;
   const runs = `SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded FROM inserted r`;
   if (!guard) return `WITH ${ctes}\n   ${runs}`;
-  // One row even when the guard kept the runs out: the guard's result, with null run columns.
-  return `WITH ${guard.ctes}, ${ctes}\n   SELECT g.guard, g.passed, x.* FROM (SELECT ${guard.result} AS guard, (${guard.when}) AS passed) g LEFT JOIN (${runs}) x ON true`;
+  // One row per run even when the guard kept it out: the guard's result, with null run columns.
+  return `WITH ${guard.ctes}, ${ctes}
+   SELECT (${guard.result}) AS guard, (${guard.when}) AS passed, x.* FROM input LEFT JOIN (${runs}) x ON x.id = input.id ORDER BY input.i`;
 }
 
 const insertRuns = statement("insert_runs", insertRunsSql());
@@ -131,15 +144,16 @@ const selectByKeys = statement(
  * run whose idempotency key is taken comes back as the existing run.
  */
 export async function createRuns(db: Db, runs: readonly NewRun[]): Promise<CreatedRun[]> {
-  return (await createGuardedRuns(db, runs)).created;
+  return (await createGuardedRuns(db, runs)).map((run) => run.created as CreatedRun);
 }
 
 /**
- * `createRuns` under a guard (see `RunGuard`): `passed` is false, and nothing
- * is created, when its condition did not hold; `guard` is its result.
+ * `createRuns` under a guard (see `RunGuard`): a run whose condition did not
+ * hold is not created (`passed` false, `created` null). One result per run,
+ * in the order given.
  */
-export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?: RunGuard): Promise<{ created: CreatedRun[]; passed: boolean; guard: unknown }> {
-  if (runs.length === 0) return { created: [], passed: true, guard: undefined };
+export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?: RunGuard): Promise<GuardedRun[]> {
+  if (runs.length === 0) return [];
   const sql = toSql(db);
   const ids = runs.map((run) => run.id ?? randomUUID());
   // Runs created by retries, replays, schedules and webhooks execute where new runs do.
@@ -165,10 +179,8 @@ export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?:
   }));
   const seeds = runs.flatMap((run, i) => (run.seedSteps ?? []).map((step) => ({ ...step, runId: ids[i] as string })));
   const params = [JSON.stringify(rows), JSON.stringify(stepParamRows(seeds))];
-  const result = guard
-    ? await sql.query<RunRow & { notices: unknown; guard: unknown; passed: boolean }>(guardedInsertRuns(guard), [...params, ...guard.params])
-    : await sql.query<RunRow & { notices: unknown; guard: unknown; passed: boolean }>(insertRuns, params);
-  if (guard && !result[0]?.passed) return { created: [], passed: false, guard: result[0]?.guard };
+  type Row = RunRow & { notices: unknown; guard?: unknown; passed?: boolean };
+  const result = guard ? await sql.query<Row>(guardedInsertRuns(guard), [...params, ...guard.params]) : await sql.query<Row>(insertRuns, params);
   const inserted = guard ? result.filter((row) => row.id !== null) : result;
   const byId = new Map(inserted.map((row) => [row.id, toRunRecord(row)]));
   const notices = parseNotices(inserted[0]?.notices);
@@ -178,7 +190,8 @@ export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?:
     if (queued) publishRunsQueued(sql);
   });
 
-  const conflicts = runs.filter((run, i) => !byId.has(ids[i] as string) && run.idempotencyKey);
+  const passed = (i: number) => (guard ? result[i]?.passed === true : true);
+  const conflicts = runs.filter((run, i) => passed(i) && !byId.has(ids[i] as string) && run.idempotencyKey);
   const existing = new Map<string, RunRecord>();
   for (const workspaceId of new Set(conflicts.map((run) => run.workspaceId))) {
     const keys = conflicts.filter((run) => run.workspaceId === workspaceId).map((run) => run.idempotencyKey as string);
@@ -186,15 +199,16 @@ export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?:
       existing.set(`${workspaceId}:${row.idempotency_key}`, toRunRecord(row));
     }
   }
-  const created = runs.map((run, i) => {
+  return runs.map((run, i) => {
+    const guardResult = guard ? result[i]?.guard : undefined;
+    if (!passed(i)) return { passed: false, guard: guardResult, created: null };
     const created = byId.get(ids[i] as string);
-    if (created) return { run: created, created: true };
+    if (created) return { passed: true, guard: guardResult, created: { run: created, created: true } };
     const found = existing.get(`${run.workspaceId}:${run.idempotencyKey}`);
     // Only a concurrent delete of the run holding the key gets here.
     if (!found) throw new Error(`run with idempotency key "${run.idempotencyKey}" vanished while it was being created`);
-    return { run: found, created: false };
+    return { passed: true, guard: guardResult, created: { run: found, created: false } };
   });
-  return { created, passed: true, guard: result[0]?.guard };
 }
 
 export async function createRun(db: Db, run: NewRun): Promise<CreatedRun> {
