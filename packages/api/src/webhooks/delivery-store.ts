@@ -230,7 +230,7 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 const acceptBatchers = new WeakMap<object, Batcher<PreparedDelivery, Settled<AcceptedDelivery>>>();
 
 // Bodies travel in the statement's parameters: a batch of large ones is cut short.
-const ACCEPT_BATCH_LIMITS = { maxItems: 200, maxWeight: 4 * 1024 * 1024, weight: (delivery: PreparedDelivery) => delivery.input.body.length + 512 };
+const ACCEPT_BATCHES = { maxItems: 200, maxWeight: 4 * 1024 * 1024, weight: (delivery: PreparedDelivery) => delivery.input.body.length + 512 };
 
 /**
  * `acceptDelivery` for webhook ingress: deliveries arriving together share
@@ -261,7 +261,7 @@ export async function acceptDeliveryTogether(sql: Sql, input: AcceptInput): Prom
           );
         }
       },
-      ACCEPT_BATCH_LIMITS,
+      ACCEPT_BATCHES,
     );
     acceptBatchers.set(sql.scope, batcher);
   }
@@ -291,7 +291,8 @@ export async function recordRejection(sql: Sql, webhook: WebhookRef, parts: Deli
   ]);
 }
 
-/** Per database: result-mode answers recorded while a write is in flight go out together in the next one. */
+/** Per database: result-mode answers recorded within a short while (or while a write is in flight) go out together. */
+const ANSWER_STATUS_LINGER_MS = 100;
 const answerStatuses = new WeakMap<object, Batcher<{ id: string; statusCode: number }, void>>();
 
 /**
@@ -302,10 +303,15 @@ const answerStatuses = new WeakMap<object, Batcher<{ id: string; statusCode: num
 export function recordAnswerStatus(sql: Sql, loggedId: string, statusCode: number): Promise<void> {
   let batcher = answerStatuses.get(sql.scope);
   if (!batcher) {
-    batcher = new Batcher("webhook answer statuses", async (items) => {
-      await sql.query(setStatusCodes, [items.map((item) => item.id), items.map((item) => item.statusCode)]);
-      return items.map(() => undefined);
-    });
+    batcher = new Batcher(
+      "webhook answer statuses",
+      async (items) => {
+        await sql.query(setStatusCodes, [items.map((item) => item.id), items.map((item) => item.statusCode)]);
+        return items.map(() => undefined);
+      },
+      // Nobody waits on these: a status joins the log up to a tenth of a second later, in fewer, fuller statements.
+      { lingerMs: ANSWER_STATUS_LINGER_MS },
+    );
     answerStatuses.set(sql.scope, batcher);
   }
   return batcher.submit({ id: loggedId, statusCode });

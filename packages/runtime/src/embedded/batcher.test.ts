@@ -51,4 +51,21 @@ describe("Batcher", () => {
     expect(await Promise.all(items.map((item) => batcher.submit(item)))).toEqual(items.map((item) => item.length));
     expect(batches).toEqual([["aaaa", "bbbb", "cc"], ["d", "e", "f"], ["g"], ["hhhhhhhhhhhh"], ["i"]]);
   });
+
+  it("lingers before a flush when asked, so items submitted meanwhile share it", async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>(
+      "test",
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      { lingerMs: 30 },
+    );
+    const first = batcher.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = batcher.submit(2);
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

@@ -3,8 +3,14 @@ import { isTransientDatabaseError } from "./journal-writer";
 
 const RETRY_DELAYS_MS = [25, 50, 100, 250, 500, 1_000, 2_000, 4_000];
 
-/** Bounds of one flush: it takes at least one item, then stops before either bound is passed. */
-export interface BatchLimits<I> {
+/** When a flush starts, and its bounds: it takes at least one item, then stops before either bound is passed. */
+export interface BatchOptions<I> {
+  /**
+   * How long a flush waits for more items once the first one is queued: for
+   * writes nobody waits on, fewer and fuller statements. 0 (the default):
+   * at once.
+   */
+  lingerMs?: number;
   maxItems?: number;
   /** Bound on the sum of `weight(item)` (e.g. bytes to send). */
   maxWeight?: number;
@@ -23,7 +29,7 @@ export class Batcher<I, O> {
   constructor(
     private readonly name: string,
     private readonly flush: (items: I[]) => Promise<O[]>,
-    private readonly limits: BatchLimits<I> = {},
+    private readonly options: BatchOptions<I> = {},
   ) {}
 
   submit(item: I): Promise<O> {
@@ -41,7 +47,9 @@ export class Batcher<I, O> {
   private kick(): void {
     if (this.running) return;
     // Started in a microtask, so items submitted in the same tick share the first batch.
-    const running = Promise.resolve().then(() => this.loop());
+    const linger = this.options.lingerMs ?? 0;
+    const start = linger > 0 ? new Promise<void>((resolve) => setTimeout(resolve, linger)) : Promise.resolve();
+    const running = start.then(() => this.loop());
     this.running = running;
     void running.finally(() => {
       this.running = null;
@@ -51,7 +59,7 @@ export class Batcher<I, O> {
 
   /** How many queued items the next flush takes. */
   private batchSize(): number {
-    const { maxItems = Infinity, maxWeight = Infinity, weight } = this.limits;
+    const { maxItems = Infinity, maxWeight = Infinity, weight } = this.options;
     const count = Math.min(this.queue.length, maxItems);
     if (!weight || maxWeight === Infinity) return count;
     let total = 0;
