@@ -4,7 +4,7 @@ import { AppError } from "@trellis/config/errors";
 import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
 import { cancelRun, pauseRun, resumeRun } from "../lifecycle/run-control";
 import { decideApproval, listPendingApprovals, sendEvent } from "../lifecycle/run-events-delivery";
-import { startRun } from "../lifecycle/start-run";
+import { startRun, startRuns } from "../lifecycle/start-run";
 import { readJournal } from "../records/journal";
 import { readRunEvents } from "../records/run-events";
 import { createRun } from "../records/runs";
@@ -275,6 +275,23 @@ function suite(ctx: DriverSuiteContext) {
       ["run.queued", { triggerKind: "manual", priority: 0 }],
       ["run.started", { worker: rt.workerId }],
     ]);
+  });
+
+  it("hands an idle worker as many runs of a batch as it has free slots, highest priority first, and queues the rest", async () => {
+    await start({ concurrency: 3 });
+    const { workflowId } = await createWorkflow(ctx.db(), workspaceId, chain({ id: "s", type: "test.step" }));
+    await idleLocalWorker();
+    const priorities = [0, 5, 0, 9, 5, 1];
+    const started = await startRuns(db(), { workspaceId, workflowId, items: priorities.map((priority, n) => ({ input: { n }, priority })), planCache });
+    expect(started.map(({ run }) => [run.priority, run.status])).toEqual([
+      [0, "queued"],
+      [5, "running"],
+      [0, "queued"],
+      [9, "running"],
+      [5, "running"],
+      [1, "queued"],
+    ]);
+    for (const { run } of started) expect((await waitForStatus(db(), ref(run.id), ["succeeded", "failed"])).status).toBe("succeeded");
   });
 
   it("hands it over too when the run is started inside a caller's transaction (a webhook delivery's), once that commits", async () => {

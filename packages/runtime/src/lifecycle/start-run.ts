@@ -193,11 +193,19 @@ export async function launchRuns(db: Db, starts: readonly PreparedStart[], guard
   const reserved = local ? local.reserve(starts.filter((start) => start.adoptable).length) : 0;
   let launched: GuardedRun[];
   try {
-    let claims = reserved;
-    const claimedBy = local && reserved > 0 ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
+    // The worker takes the highest-priority runs (first given among equals); the others wait in the queue.
+    const taken = new Set(
+      starts
+        .map((start, i) => ({ start, i }))
+        .filter(({ start }) => start.adoptable)
+        .sort((a, b) => (b.start.run.priority ?? 0) - (a.start.run.priority ?? 0) || a.i - b.i)
+        .slice(0, reserved)
+        .map(({ i }) => i),
+    );
+    const claimedBy = local ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
     launched = await createGuardedRuns(
       sql,
-      starts.map((start) => ({ ...start.run, claimedBy: start.adoptable && claims-- > 0 ? claimedBy : undefined })),
+      starts.map((start, i) => ({ ...start.run, claimedBy: taken.has(i) ? claimedBy : undefined })),
       guard,
     );
   } finally {
