@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { schema } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
 import { createRun, finishRun } from "@trellis/runtime";
+import { eventually } from "@trellis/runtime/testing";
 import { enqueueRunNotifications, type NotificationWorker } from "@trellis/runtime/notifications";
 import { callerFor, workspaceWithRoles } from "../testing";
 import { startNotificationDelivery } from "../webhooks/notification-delivery";
@@ -64,7 +65,11 @@ describeEachDriver(
       expect(verify(callbackSecret, "/callback")).toMatchObject({ type: "run.succeeded", data: { runId: run.id } });
       expect(() => verify(callbackSecret, "/subscriber")).toThrow();
 
-      const log = await owner.notificationDelivery.list({ workspaceId, runId: run.id });
+      // The receiver has answered; the worker records that just after.
+      const log = await eventually(async () => {
+        const page = await owner.notificationDelivery.list({ workspaceId, runId: run.id });
+        return page.items.every((d) => d.status !== "pending") ? page : undefined;
+      });
       expect(log.items.map((d) => [d.status, d.attempts])).toEqual([
         ["delivered", 1],
         ["delivered", 1],
