@@ -1,32 +1,22 @@
 import { expect, it } from "vitest";
-import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
-import { createRun } from "../records/runs";
+import { describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
+import { EMBEDDED_DRIVER } from "../records/runs";
 import { sqlForHandle, statement } from "../sql/sql-client";
-import { chain, createWorkflow } from "../testing/workflows";
+import { copyRun, workspaceWithRun } from "../testing/run-copies";
 import { claimStatement } from "./claim";
-
-const copyQueuedRuns = statement(
-  "test_copy_queued_runs",
-  `INSERT INTO runs (id, workspace_id, workflow_id, version_id, status, trigger_kind, driver, created_at)
-   SELECT gen_random_uuid(), workspace_id, workflow_id, version_id, 'queued', trigger_kind, 'embedded', now() + n * interval '1 microsecond'
-   FROM runs, generate_series(1, $1::int) AS n WHERE runs.id = $2`,
-);
 
 class RollBack extends Error {}
 
 function suite(ctx: DriverSuiteContext) {
   it("claims from a long queue by reading the claim index in order, not by sorting every queued run", async () => {
     const sql = sqlForHandle(ctx.handle());
-    const user = await createUser(ctx.db());
-    const workspace = await createWorkspace(ctx.db(), user.id);
-    const workflow = await createWorkflow(ctx.db(), workspace.id, chain({ id: "s", type: "noop" }));
-    const { run } = await createRun(ctx.handle(), { workspaceId: workspace.id, ...workflow, triggerKind: "manual", driver: "test" });
+    const { run } = await workspaceWithRun(ctx);
 
     let plan = "";
     // Rolled back: the queued runs must not reach other tests' workers.
     await sql
       .transaction(async (tx) => {
-        await tx.query(copyQueuedRuns, [5_000, run.id]);
+        await copyRun(tx, run.id, 5_000, "queued", EMBEDDED_DRIVER);
         // Statistics that know almost every run is queued, and none of the (never analyzed) workflows table: the
         // estimates under which the planner used to sort the whole queue.
         await tx.query(statement("test_analyze_runs", "ANALYZE runs"), []);

@@ -1,24 +1,14 @@
 import { expect, it } from "vitest";
-import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
-import { createRun } from "../records/runs";
+import { describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
 import { sqlForHandle, statement } from "../sql/sql-client";
-import { chain, createWorkflow } from "../testing/workflows";
+import { copyRun, workspaceWithRun } from "../testing/run-copies";
 import { analyzeGrownTables, statisticsAreOurs } from "./table-statistics";
-
-const copyRuns = statement(
-  "test_copy_runs",
-  `INSERT INTO runs (id, workspace_id, workflow_id, version_id, status, trigger_kind, driver)
-   SELECT gen_random_uuid(), workspace_id, workflow_id, version_id, 'succeeded', trigger_kind, driver FROM runs, generate_series(1, $1::int) WHERE runs.id = $2`,
-);
 const runStatistics = statement("test_run_statistics", `SELECT reltuples::int AS tuples FROM pg_class WHERE relname = 'runs' AND relnamespace = 'public'::regnamespace`);
 
 function suite(ctx: DriverSuiteContext) {
   it("analyzes a hot table once it grew by a fifth since its statistics were taken, and plans cached while it was small are made again", async () => {
     const sql = sqlForHandle(ctx.handle());
-    const user = await createUser(ctx.db());
-    const workspace = await createWorkspace(ctx.db(), user.id);
-    const workflow = await createWorkflow(ctx.db(), workspace.id, chain({ id: "s", type: "noop" }));
-    const { run } = await createRun(ctx.handle(), { workspaceId: workspace.id, ...workflow, triggerKind: "manual", driver: "test" });
+    const { run } = await workspaceWithRun(ctx);
 
     const plans = await sql.transaction(async (tx) => {
       // A prepared statement used a few times while the table is small keeps a generic plan: a scan of the whole table.
@@ -26,7 +16,7 @@ function suite(ctx: DriverSuiteContext) {
       for (let i = 0; i < 6; i++) await tx.query(statement(`test_execute_${i}`, `EXECUTE test_find_runs('[{"id": "${run.id}"}]')`), []);
       const plan = async () => (await tx.query<{ "QUERY PLAN": string }>(statement("test_explain", `EXPLAIN EXECUTE test_find_runs('[{"id": "${run.id}"}]')`), [])).map((row) => row["QUERY PLAN"]).join("\n");
       const small = await plan();
-      await tx.query(copyRuns, [3_000, run.id]);
+      await copyRun(tx, run.id, 3_000, "succeeded", "test");
       const grownUnanalyzed = await plan();
       const analyzed = await analyzeGrownTables(tx);
       const grownAnalyzed = await plan();
@@ -43,7 +33,7 @@ function suite(ctx: DriverSuiteContext) {
 
     // Nothing grew much since: nothing to analyze.
     expect(await analyzeGrownTables(sql)).toEqual([]);
-    await sql.query(copyRuns, [100, run.id]);
+    await copyRun(sql, run.id, 100, "succeeded", "test");
     expect(await analyzeGrownTables(sql)).toEqual([]);
   });
 
