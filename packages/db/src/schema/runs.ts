@@ -6,9 +6,11 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { workflows, workflowVersions } from "./workflows";
@@ -77,7 +79,8 @@ export const runs = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    unique("runs_workspace_id_idempotency_key_unique").on(t.workspaceId, t.idempotencyKey),
+    // Partial, like the finished_at index: most runs have no key, and a run's every status change would index its NULL again.
+    uniqueIndex("runs_workspace_id_idempotency_key_unique").on(t.workspaceId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     // The worker's claim query: queued runs by priority then age.
     index("runs_claim_idx").on(t.priority.desc(), t.createdAt).where(sql`${t.status} = 'queued'`),
     // Parked runs whose wake-up time has come.
@@ -92,7 +95,8 @@ export const runs = pgTable(
     index("runs_workspace_id_trigger_kind_created_at_idx").on(t.workspaceId, t.triggerKind, t.createdAt.desc(), t.id.desc()),
     index("runs_workflow_id_status_idx").on(t.workflowId, t.status),
     index("runs_dead_lettered_idx").on(t.workspaceId, t.deadLetteredAt).where(sql`${t.deadLetteredAt} is not null and ${t.dismissedAt} is null`),
-    index("runs_finished_at_idx").on(t.finishedAt),
+    // Retention's scan of finished runs.
+    index("runs_finished_at_idx").on(t.finishedAt).where(sql`${t.finishedAt} is not null`),
     // Cancelling a run cancels its child runs (workflow.invoke).
     index("runs_parent_run_id_idx").on(t.parentRunId).where(sql`${t.parentRunId} is not null`),
   ],
@@ -101,12 +105,11 @@ export const runs = pgTable(
 /**
  * The journal: one row per step id. A completed step's output (or error) is
  * written before the next step starts, and a replay returns it instead of
- * running the step again.
+ * running the step again. Keyed by (run, step id), the only way it is read.
  */
 export const runSteps = pgTable(
   "run_steps",
   {
-    id: uuid().primaryKey().default(sql`gen_random_uuid()`),
     runId: uuid()
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
@@ -121,14 +124,17 @@ export const runSteps = pgTable(
     finishedAt: timestamp({ withTimezone: true }),
     durationMs: integer(),
   },
-  (t) => [unique("run_steps_run_id_step_id_unique").on(t.runId, t.stepId)],
+  (t) => [primaryKey({ columns: [t.runId, t.stepId] })],
 );
 
-/** The run's append-only timeline, in insertion order. */
+/**
+ * The run's append-only timeline, in insertion order (`id`). Keyed by (run,
+ * id): it is only ever read run by run, and one index is all it costs per entry.
+ */
 export const runEvents = pgTable(
   "run_events",
   {
-    id: bigserial({ mode: "number" }).primaryKey(),
+    id: bigserial({ mode: "number" }).notNull(),
     runId: uuid()
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
@@ -139,7 +145,7 @@ export const runEvents = pgTable(
     data: jsonb().$type<Json>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("run_events_run_id_id_idx").on(t.runId, t.id)],
+  (t) => [primaryKey({ columns: [t.runId, t.id] })],
 );
 
 /** A run parked until a named event (or an approval) arrives, or its timeout. */

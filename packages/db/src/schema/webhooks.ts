@@ -83,7 +83,12 @@ export const webhookDeliveries = pgTable(
     replayOf: uuid(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("webhook_deliveries_webhook_id_received_at_idx").on(t.webhookId, t.receivedAt.desc())],
+  (t) => [
+    index("webhook_deliveries_webhook_id_received_at_idx").on(t.webhookId, t.receivedAt.desc()),
+    // Deleting a run (retention deletes them by the hundred) clears the run of its deliveries: without
+    // this index each deleted run would read the whole delivery log.
+    index("webhook_deliveries_run_id_idx").on(t.runId).where(sql`${t.runId} is not null`),
+  ],
 );
 
 /**

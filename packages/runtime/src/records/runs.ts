@@ -93,7 +93,7 @@ function insertRunsSql(guard?: Omit<RunGuard, "params">): string {
        lease_owner, CASE WHEN lease_owner IS NOT NULL THEN now() + (lease_ms * interval '1 millisecond') END,
        CASE WHEN lease_owner IS NOT NULL THEN now() END
      FROM input ${guard ? `WHERE ${guard.when}` : ""} ORDER BY i
-     ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+     ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
      RETURNING ${runColumns("runs")}
    ), seeded AS (
      INSERT INTO run_steps ${STEP_INSERT_COLUMNS}
