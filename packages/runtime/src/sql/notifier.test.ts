@@ -43,6 +43,34 @@ describe("Notifier", () => {
     expect(sent).toEqual([["events"], ["events", "queued"]]);
   });
 
+  it("holds delayed entries queued during a send for their delay too, and sends an immediate one right after", async () => {
+    const sent: string[] = [];
+    let finishSend = () => {};
+    const notifier = new Notifier(
+      () => "me",
+      (_channels, payloads) => {
+        sent.push(...payloads);
+        return new Promise<void>((resolve) => (finishSend = resolve));
+      },
+    );
+    notifier.notify("events", "1", 30);
+    await new Promise((resolve) => setTimeout(resolve, 45));
+    expect(sent).toEqual(["me|1"]);
+    notifier.notify("events", "2", 30);
+    finishSend();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Queued while the first send was in flight: it waits out its delay after that send.
+    expect(sent).toEqual(["me|1"]);
+    await new Promise((resolve) => setTimeout(resolve, 45));
+    expect(sent).toEqual(["me|1", "me|2"]);
+    notifier.notify("events", "3", 30);
+    notifier.notify("queued", "");
+    finishSend();
+    await tick();
+    await tick();
+    expect(sent).toEqual(["me|1", "me|2", "me|3", "me|"]);
+  });
+
   it("keeps going after a failed send", async () => {
     let calls = 0;
     const notifier = new Notifier(

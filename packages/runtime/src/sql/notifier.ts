@@ -11,9 +11,16 @@ const MAX_PAYLOAD = 7_000;
  * holds the lock for microseconds. Entries queued in one tick (and while a
  * send is in flight) go out together, one payload per channel where they fit.
  * A notification lost to a crash is covered by the workers' poll.
+ *
+ * The delay an entry tolerates holds after a send as before one: under steady
+ * load, entries queued while a send was in flight wait out their delay too,
+ * so a stream of delayed entries costs one send per delay, not one per round
+ * trip.
  */
 export class Notifier {
   private queue = new Map<string, Set<string>>();
+  /** The shortest delay any queued entry tolerates (Infinity with none queued). */
+  private delayMs = Infinity;
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private sending = false;
@@ -35,12 +42,14 @@ export class Notifier {
       this.queue.set(channel, entries);
     }
     entries.add(entry);
-    this.schedule(delayMs);
+    this.delayMs = Math.min(this.delayMs, delayMs);
+    this.schedule();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.sending) return;
-    if (delayMs === 0) {
+  /** Arranges the next send: after the current one, in the next tick if an entry is urgent, else after the delay. */
+  private schedule(): void {
+    if (this.sending || this.queue.size === 0) return;
+    if (this.delayMs === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       if (this.scheduled) return;
@@ -55,39 +64,39 @@ export class Notifier {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
-    }, delayMs);
+    }, this.delayMs);
     this.timer.unref();
   }
 
   private async flush(): Promise<void> {
-    if (this.sending) return;
+    if (this.sending || this.queue.size === 0) return;
     this.sending = true;
     try {
-      while (this.queue.size > 0) {
-        const queue = this.queue;
-        this.queue = new Map();
-        const channels: string[] = [];
-        const payloads: string[] = [];
-        const prefix = `${this.origin()}|`;
-        for (const [channel, entries] of queue) {
-          let payload = prefix;
-          for (const entry of entries) {
-            if (payload.length > prefix.length && payload.length + entry.length + 1 > MAX_PAYLOAD) {
-              channels.push(channel);
-              payloads.push(payload);
-              payload = prefix;
-            }
-            payload += payload.length > prefix.length ? `;${entry}` : entry;
+      const queue = this.queue;
+      this.queue = new Map();
+      this.delayMs = Infinity;
+      const channels: string[] = [];
+      const payloads: string[] = [];
+      const prefix = `${this.origin()}|`;
+      for (const [channel, entries] of queue) {
+        let payload = prefix;
+        for (const entry of entries) {
+          if (payload.length > prefix.length && payload.length + entry.length + 1 > MAX_PAYLOAD) {
+            channels.push(channel);
+            payloads.push(payload);
+            payload = prefix;
           }
-          channels.push(channel);
-          payloads.push(payload);
+          payload += payload.length > prefix.length ? `;${entry}` : entry;
         }
-        await this.send(channels, payloads).catch((error: unknown) => {
-          logger().warn({ err: error }, "sending notifications failed; listeners catch up by polling");
-        });
+        channels.push(channel);
+        payloads.push(payload);
       }
+      await this.send(channels, payloads).catch((error: unknown) => {
+        logger().warn({ err: error }, "sending notifications failed; listeners catch up by polling");
+      });
     } finally {
       this.sending = false;
+      this.schedule();
     }
   }
 }
