@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { Batcher } from "./batcher";
+import { Batcher, type BatchOptions } from "./batcher";
+
+/** A batcher that answers each item with `answer(item)` and records the batches it flushed. */
+function recordingBatcher<I, O>(answer: (item: I) => O, options: BatchOptions<I>): { batcher: Batcher<I, O>; batches: I[][] } {
+  const batches: I[][] = [];
+  const batcher = new Batcher<I, O>(
+    "test",
+    async (items) => {
+      batches.push(items);
+      return items.map(answer);
+    },
+    options,
+  );
+  return { batcher, batches };
+}
 
 describe("Batcher", () => {
   it("flushes items submitted together in one batch, and items submitted meanwhile in the next", async () => {
@@ -38,30 +52,14 @@ describe("Batcher", () => {
   });
 
   it("splits what is queued by the batch limits: item count and summed weight, at least one item a flush", async () => {
-    const batches: string[][] = [];
-    const batcher = new Batcher<string, number>(
-      "test",
-      async (items) => {
-        batches.push(items);
-        return items.map((item) => item.length);
-      },
-      { maxItems: 3, maxWeight: 10, weight: (item) => item.length },
-    );
+    const { batcher, batches } = recordingBatcher((item: string) => item.length, { maxItems: 3, maxWeight: 10, weight: (item) => item.length });
     const items = ["aaaa", "bbbb", "cc", "d", "e", "f", "g", "hhhhhhhhhhhh", "i"];
     expect(await Promise.all(items.map((item) => batcher.submit(item)))).toEqual(items.map((item) => item.length));
     expect(batches).toEqual([["aaaa", "bbbb", "cc"], ["d", "e", "f"], ["g"], ["hhhhhhhhhhhh"], ["i"]]);
   });
 
   it("lingers before a flush when asked, so items submitted meanwhile share it", async () => {
-    const batches: number[][] = [];
-    const batcher = new Batcher<number, number>(
-      "test",
-      async (items) => {
-        batches.push(items);
-        return items;
-      },
-      { lingerMs: 30 },
-    );
+    const { batcher, batches } = recordingBatcher((item: number) => item, { lingerMs: 30 });
     const first = batcher.submit(1);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = batcher.submit(2);
