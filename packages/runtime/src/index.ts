@@ -16,7 +16,7 @@ export type { ResolveRunContext, RunContextExtras } from "./embedded/run-executi
 export { PlanCache, sharedPlanCache, VersionCompileError, type CompiledVersion } from "./embedded/plan-cache";
 
 export { getRunOrThrow, type RunRef } from "./lifecycle/run-loader";
-export { launchRuns, prepareRunStarts, startRun, startRuns, type PreparedStart, MAX_BATCH_RUNS, PRIORITY_RANGE, type StartRunInput, type StartRunItem, type StartRunsInput } from "./lifecycle/start-run";
+export { executeBeforeCreating, launchRuns, prepareRunStarts, startRun, startRuns, type PreparedStart, MAX_BATCH_RUNS, PRIORITY_RANGE, type StartRunInput, type StartRunItem, type StartRunsInput } from "./lifecycle/start-run";
 export { cancelRun, deleteRun, pauseRun, resumeRun } from "./lifecycle/run-control";
 export { previewRetryFromNode, retryFromNode, retryRun, type RetryFromNodeInput, type RetryFromNodePreview } from "./lifecycle/retry";
 export type { ReusedSteps } from "./lifecycle/retry-from-node";

@@ -1,4 +1,5 @@
 import type { ClaimedRun } from "./claim";
+import type { InlineRun, InlineRunRequest } from "./inline-execution";
 
 /** A worker of this process that can take a run it did not claim itself. */
 export interface LocalWorker {
@@ -12,6 +13,11 @@ export interface LocalWorker {
   reserve(count: number): number;
   /** Lets go of slots `reserve` held (the runs created claimed are adopted). */
   release(count: number): void;
+  /**
+   * Executes a run about to be created, on a slot held for as long as that
+   * takes (none: null), so it can be created finished; see `executeInline`.
+   */
+  executeInline(run: InlineRunRequest): Promise<InlineRun | null>;
   /** Starts executing a run created already claimed for this worker. */
   adopt(run: ClaimedRun): void;
   /**

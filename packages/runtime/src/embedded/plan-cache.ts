@@ -16,6 +16,12 @@ export interface CompiledVersion {
   usesSecrets: boolean;
   /** The nodes whose type is pure (`NodeType.pure`): the embedded driver commits their results with a later step's. */
   pureNodeIds: ReadonlySet<string>;
+  /**
+   * Every node but the trigger is pure: a run of this version touches nothing
+   * outside itself unless a node fails and waits to retry, so it may execute
+   * before its run is created (see embedded/inline-execution.ts).
+   */
+  pureThroughout: boolean;
 }
 
 /** A version whose definition no longer compiles (a node type was removed, say): its runs fail. */
@@ -99,7 +105,8 @@ export class PlanCache {
     if (!result.ok) throw new VersionCompileError(versionId, result.problems);
     const usesSecrets = Object.values(result.plan.nodes).some((node) => JSON.stringify(node.config ?? null).includes("secrets"));
     const pureNodeIds = new Set(Object.values(result.plan.nodes).flatMap((node) => (this.registry.get(node.type)?.pure ? [node.id] : [])));
-    return { versionId, plan: result.plan, validateInput: inputValidator(result.plan), usesSecrets, pureNodeIds };
+    const pureThroughout = Object.values(result.plan.nodes).every((node) => node.id === result.plan.triggerId || pureNodeIds.has(node.id));
+    return { versionId, plan: result.plan, validateInput: inputValidator(result.plan), usesSecrets, pureNodeIds, pureThroughout };
   }
 }
 

@@ -10,6 +10,7 @@ import { finishRuns, transitionRun, type FinishedRun, type FinishRun } from "../
 import { statement, type Sql } from "../sql/sql-client";
 import { Batcher } from "./batcher";
 import { claimLimitedRuns, claimRuns, type ClaimedRun } from "./claim";
+import { executeInline } from "./inline-execution";
 import { JournalWriter } from "./journal-writer";
 import { registerLocalWorker } from "./local-workers";
 import type { PlanCache } from "./plan-cache";
@@ -64,6 +65,8 @@ export class EmbeddedWorker {
   /** Executions that have asked to finish (their notice may be out already). */
   private readonly finishing = new Set<string>();
   private claiming = false;
+  /** The claim loop in progress, while `claiming`. */
+  private claimLoopDone: Promise<void> = Promise.resolve();
   /** Slots promised to runs being created claimed for this worker (see LocalWorker.reserve). */
   private reserved = 0;
   private wakeAgain = false;
@@ -96,15 +99,18 @@ export class EmbeddedWorker {
     this.unregister = registerLocalWorker(this.options.sql.scope, {
         leaseOwner: this.leaseOwner,
         leaseMs: this.options.leaseMs,
-        reserve: (count) => {
-          // Only when idle with nothing queued that it knows of: a handed-over run must not overtake older ones.
-          if (this.stopped || !this.queueEmpty || this.claiming) return 0;
-          const held = Math.max(0, Math.min(count, this.freeSlots));
-          this.reserved += held;
-          return held;
-        },
-        release: (count) => {
-          this.reserved = Math.max(0, this.reserved - count);
+        reserve: (count) => this.reserve(count),
+        release: (count) => this.release(count),
+        executeInline: async (run) => {
+          // A start arriving while the worker claims waits to learn whether the queue is empty: falling back
+          // would queue it, whose claim would make the next arrivals fall back too, and so on under load.
+          if (this.claiming) await this.claimLoopDone;
+          if (this.reserve(1) === 0) return null;
+          try {
+            return await executeInline(run, { ...this.options, leaseOwner: this.leaseOwner });
+          } finally {
+            this.release(1);
+          }
         },
         adopt: (run) => this.startExecution(run),
         executesUnfinished: (runId) => this.executions.has(runId) && !this.finishing.has(runId),
@@ -150,6 +156,19 @@ export class EmbeddedWorker {
     this.wake();
   }
 
+  /** See `LocalWorker.reserve`. */
+  private reserve(count: number): number {
+    // Only when idle with nothing queued that it knows of: a handed-over run must not overtake older ones.
+    if (this.stopped || !this.queueEmpty || this.claiming) return 0;
+    const held = Math.max(0, Math.min(count, this.freeSlots));
+    this.reserved += held;
+    return held;
+  }
+
+  private release(count: number): void {
+    this.reserved = Math.max(0, this.reserved - count);
+  }
+
   /** Claims runs now if there is room (coalesced with a claim in progress). */
   wake(): void {
     if (this.stopped) return;
@@ -158,7 +177,7 @@ export class EmbeddedWorker {
       this.wakeAgain = true;
       return;
     }
-    void this.claimLoop();
+    this.claimLoopDone = this.claimLoop();
   }
 
   private async claimLoop(): Promise<void> {

@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type { Json } from "@trellis/engine";
 import { AppError, badRequest, fieldErrorsFromIssues, notFound } from "@trellis/config/errors";
 import { ConfigCache } from "../bus/config-cache";
 import { sharedPlanCache, VersionCompileError, type CompiledVersion, type PlanCache } from "../embedded/plan-cache";
+import type { InlineRun } from "../embedded/inline-execution";
 import { findLocalWorker } from "../embedded/local-workers";
 import { selectedDriver } from "../inngest/selection";
 import { createGuardedRuns, EMBEDDED_DRIVER, type CreatedRun, type GuardedRun, type NewRun, type RunGuard } from "../records/runs";
@@ -142,6 +144,27 @@ export interface PreparedStart {
   adoptable: boolean;
   /** Runs on the configured Inngest driver: sent there once committed. */
   dispatch: boolean;
+  /** Executed to success already (`executeBeforeCreating`): created finished. */
+  inline?: InlineRun;
+}
+
+/**
+ * Has an idle worker of this process execute an adoptable run before it is
+ * created, when every node of its version is pure (see
+ * embedded/inline-execution.ts): `launchRuns` then creates it finished, its
+ * journal, timeline and notifications in the same statement, one commit for
+ * the whole run. Otherwise (or when no worker has a free slot) the start is
+ * returned as it was and the run executes the usual way.
+ */
+export async function executeBeforeCreating(db: Db, start: PreparedStart): Promise<PreparedStart> {
+  if (!start.adoptable || start.inline) return start;
+  const sql = toSql(db);
+  const local = findLocalWorker(sql.scope);
+  if (!local) return start;
+  const { run } = start;
+  const id = run.id ?? randomUUID();
+  const inline = await local.executeInline({ id, workspaceId: run.workspaceId, workflowId: run.workflowId, versionId: run.versionId, input: run.input ?? null });
+  return inline ? { ...start, run: { ...run, id }, inline } : start;
 }
 
 /**
@@ -188,16 +211,17 @@ export async function prepareRunStarts(db: Db, input: StartRunsInput & { runIds?
 export async function launchRuns(db: Db, starts: readonly PreparedStart[], guard?: RunGuard): Promise<GuardedRun[]> {
   if (starts.length === 0) return [];
   const sql = toSql(db);
-  const local = starts.some((start) => start.adoptable) ? findLocalWorker(sql.scope) : undefined;
+  const adoptable = (start: PreparedStart) => start.adoptable && !start.inline;
+  const local = starts.some(adoptable) ? findLocalWorker(sql.scope) : undefined;
   // Slots are held while the statement runs, so concurrent starts cannot promise the same free slot twice.
-  const reserved = local ? local.reserve(starts.filter((start) => start.adoptable).length) : 0;
+  const reserved = local ? local.reserve(starts.filter(adoptable).length) : 0;
   let launched: GuardedRun[];
   try {
     // The worker takes the highest-priority runs (first given among equals); the others wait in the queue.
     const taken = new Set(
       starts
         .map((start, i) => ({ start, i }))
-        .filter(({ start }) => start.adoptable)
+        .filter(({ start }) => adoptable(start))
         .sort((a, b) => (b.start.run.priority ?? 0) - (a.start.run.priority ?? 0) || a.i - b.i)
         .slice(0, reserved)
         .map(({ i }) => i),
@@ -205,7 +229,12 @@ export async function launchRuns(db: Db, starts: readonly PreparedStart[], guard
     const claimedBy = local ? { leaseOwner: local.leaseOwner, leaseMs: local.leaseMs } : undefined;
     launched = await createGuardedRuns(
       sql,
-      starts.map((start, i) => ({ ...start.run, claimedBy: taken.has(i) ? claimedBy : undefined })),
+      starts.map((start, i) => {
+        const { inline } = start;
+        if (!inline) return { ...start.run, claimedBy: taken.has(i) ? claimedBy : undefined };
+        const succeeded = { output: inline.output, startedAt: inline.startedAt, worker: inline.worker, events: inline.events };
+        return { ...start.run, succeeded, seedSteps: inline.steps };
+      }),
       guard,
     );
   } finally {

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from "@trellis/engine";
 import type { RunEventNotice } from "../bus/channels";
 import { publishRunControl, publishRunEvents, publishRunsQueued } from "../bus/publish";
 import { selectedDriver } from "../inngest/selection";
-import { outboxCtes } from "../notifications/enqueue";
+import { OUTBOX_RUN_COLUMNS, outboxCtes } from "../notifications/enqueue";
 import { announceDue } from "../notifications/wake";
 import { statement, toSql, type Db } from "../sql/sql-client";
 import { STEP_INSERT_COLUMNS, STEP_RECORDSET, stepInsertValues, stepParamRows, type JournalStepInput } from "./journal";
@@ -42,6 +42,19 @@ export interface NewRun {
    * round trip.
    */
   claimedBy?: { leaseOwner: string; leaseMs: number };
+  /**
+   * Create the run succeeded: it was executed before it was created (see
+   * embedded/inline-execution.ts), its journal in `seedSteps`. Its timeline
+   * and its notifications' outbox rows are written with it.
+   */
+  succeeded?: {
+    output: Json;
+    startedAt: Date;
+    /** The worker that executed it. */
+    worker: string;
+    /** Its timeline between `run.started` and `run.succeeded`. */
+    events: readonly RunEventInput[];
+  };
 }
 
 export interface CreatedRun {
@@ -84,14 +97,15 @@ function insertRunsSql(guard?: Omit<RunGuard, "params">): string {
   const ctes = `input AS (
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i int, id uuid, workspace_id uuid, workflow_id uuid, version_id uuid,
        trigger_kind trigger_kind, input jsonb, priority int, idempotency_key text, parent_run_id uuid, origin_run_id uuid,
-       restart_from_node_id text, attempt int, driver text, queued jsonb, lease_owner text, lease_ms int)
+       restart_from_node_id text, attempt int, driver text, queued jsonb, lease_owner text, lease_ms int, worker text,
+       status run_status, output jsonb, started_at timestamptz, events jsonb)
    ), inserted AS (
-     INSERT INTO runs (id, workspace_id, workflow_id, version_id, status, trigger_kind, input, priority, idempotency_key,
-       parent_run_id, origin_run_id, restart_from_node_id, attempt, driver, lease_owner, lease_expires_at, started_at)
-     SELECT id, workspace_id, workflow_id, version_id, CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END::run_status,
-       trigger_kind, input, priority, idempotency_key, parent_run_id, origin_run_id, restart_from_node_id, attempt, driver,
+     INSERT INTO runs (id, workspace_id, workflow_id, version_id, status, trigger_kind, input, output, priority, idempotency_key,
+       parent_run_id, origin_run_id, restart_from_node_id, attempt, driver, lease_owner, lease_expires_at, started_at, finished_at)
+     SELECT id, workspace_id, workflow_id, version_id, coalesce(status, CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END::run_status),
+       trigger_kind, input, output, priority, idempotency_key, parent_run_id, origin_run_id, restart_from_node_id, attempt, driver,
        lease_owner, CASE WHEN lease_owner IS NOT NULL THEN now() + (lease_ms * interval '1 millisecond') END,
-       CASE WHEN lease_owner IS NOT NULL THEN now() END
+       coalesce(started_at, CASE WHEN lease_owner IS NOT NULL THEN now() END), CASE WHEN status IS NOT NULL THEN now() END
      FROM input ${guard ? `WHERE ${guard.when}` : ""} ORDER BY i
      ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
      RETURNING ${runColumns("runs")}
@@ -102,19 +116,28 @@ function insertRunsSql(guard?: Omit<RunGuard, "params">): string {
      ON CONFLICT (run_id, step_id) DO NOTHING
      RETURNING 1
    ), events AS (
-     INSERT INTO run_events (run_id, workspace_id, type, data)
-     SELECT run_id, workspace_id, type, data FROM (
-       SELECT r.id AS run_id, r.workspace_id, 'run.queued' AS type,
-         jsonb_build_object('triggerKind', r.trigger_kind, 'priority', r.priority) || coalesce(x.queued, '{}'::jsonb) AS data, x.i, 0 AS o
+     INSERT INTO run_events (run_id, workspace_id, type, node_id, step_id, data, created_at)
+     SELECT run_id, workspace_id, type, node_id, step_id, data, created_at FROM (
+       SELECT r.id AS run_id, r.workspace_id, 'run.queued' AS type, NULL AS node_id, NULL AS step_id,
+         jsonb_build_object('triggerKind', r.trigger_kind, 'priority', r.priority) || coalesce(x.queued, '{}'::jsonb) AS data,
+         now() AS created_at, x.i, 0 AS o, 0 AS k
        FROM inserted r JOIN input x ON x.id = r.id
        UNION ALL
-       SELECT r.id, r.workspace_id, 'run.started', jsonb_build_object('worker', x.lease_owner), x.i, 1
-       FROM inserted r JOIN input x ON x.id = r.id WHERE x.lease_owner IS NOT NULL
+       SELECT r.id, r.workspace_id, 'run.started', NULL, NULL, jsonb_build_object('worker', x.worker), now(), x.i, 1, 0
+       FROM inserted r JOIN input x ON x.id = r.id WHERE x.worker IS NOT NULL
+       UNION ALL
+       -- A run created finished: its execution's entries, its final one last.
+       SELECT r.id, r.workspace_id, e.ty, e.n, e.s, e.d, coalesce(e.at, now()), x.i, 2, e.i
+       FROM inserted r JOIN input x ON x.id = r.id, ${EVENT_RECORDSET.replace("$EVENTS", "x.events")}
+       WHERE x.events IS NOT NULL
      ) entries
-     ORDER BY i, o
+     ORDER BY i, o, k
      RETURNING id, run_id, workspace_id, type
-   )`;
-  const runs = `SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded FROM inserted r`;
+   ), created_finished AS (
+     SELECT ${OUTBOX_RUN_COLUMNS.replace("callback_url", "NULL::text AS callback_url")} FROM inserted WHERE status = 'succeeded'
+   ), ${outboxCtes("created_finished")}`;
+  const runs = `SELECT ${runColumns("r")}, ${noticesSql("events")} AS notices, (SELECT count(*) FROM seeded) AS seeded,
+     (SELECT count(*) FROM notification_rows) AS notifications FROM inserted r`;
   if (!guard) return `WITH ${ctes}\n   ${runs}`;
   // One row per run even when the guard kept it out: the guard's result, with null run columns.
   return `WITH ${guard.ctes}, ${ctes}
@@ -176,18 +199,29 @@ export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?:
     queued: run.queuedEventData ?? null,
     lease_owner: run.claimedBy?.leaseOwner ?? null,
     lease_ms: run.claimedBy?.leaseMs ?? null,
+    worker: run.claimedBy?.leaseOwner ?? run.succeeded?.worker ?? null,
+    status: run.succeeded ? "succeeded" : null,
+    output: run.succeeded?.output ?? null,
+    started_at: run.succeeded?.startedAt.toISOString() ?? null,
+    events: run.succeeded ? eventParamRows([...run.succeeded.events, finalEvent({ runId: ids[i] as string, status: "succeeded" })]) : null,
   }));
   const seeds = runs.flatMap((run, i) => (run.seedSteps ?? []).map((step) => ({ ...step, runId: ids[i] as string })));
   const params = [JSON.stringify(rows), JSON.stringify(stepParamRows(seeds))];
-  type Row = RunRow & { notices: unknown; guard?: unknown; passed?: boolean };
+  type Row = RunRow & { notices: unknown; notifications: unknown; guard?: unknown; passed?: boolean };
   const result = guard ? await sql.query<Row>(guardedInsertRuns(guard), [...params, ...guard.params]) : await sql.query<Row>(insertRuns, params);
   const inserted = guard ? result.filter((row) => row.id !== null) : result;
   const byId = new Map(inserted.map((row) => [row.id, toRunRecord(row)]));
-  const notices = parseNotices(inserted[0]?.notices);
+  // A run created finished tells in-process waiters how it ended, as a finish does.
+  const notices = parseNotices(inserted[0]?.notices).map((notice) => {
+    const run = notice.finished ? byId.get(notice.runId) : undefined;
+    return run ? { ...notice, outcome: { status: run.status as FinishedStatus, output: run.output, error: run.error } } : notice;
+  });
   const queued = inserted.some((row) => row.driver === EMBEDDED_DRIVER && row.status === "queued");
+  const notified = Number(inserted[0]?.notifications ?? 0) > 0;
   sql.afterCommit(() => {
     publishRunEvents(sql, notices);
     if (queued) publishRunsQueued(sql);
+    if (notified) announceDue(sql);
   });
 
   const passed = (i: number) => (guard ? result[i]?.passed === true : true);

@@ -44,7 +44,8 @@ export function callsOf(probe: Probe, stepId: string, runId?: string): number {
  * `test.step`: counts its calls, optionally waits at a gate (honouring
  * cancellation), fails (retryably) on its first `failAttempts` attempts and
  * (for good) while its node id is in `probe.failing`; outputs `output` or its
- * input, plus its idempotency key.
+ * input, plus its idempotency key. `test.pure` does the same and is declared
+ * pure (`NodeType.pure`).
  */
 export function testRegistry(probe: Probe): NodeRegistry {
   const step = defineNode({
@@ -82,5 +83,5 @@ export function testRegistry(probe: Probe): NodeRegistry {
       }
     },
   });
-  return createDefaultRegistry([step]);
+  return createDefaultRegistry([step, { ...step, type: "test.pure", title: "Pure test step", pure: true }]);
 }
