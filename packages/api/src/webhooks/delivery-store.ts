@@ -1,6 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Json } from "@trellis/engine";
-import { Batcher, launchRuns, prepareRunStarts, type PreparedStart, type RunGuard, type Sql, type Statement, type TriggerKind } from "@trellis/runtime";
+import {
+  Batcher,
+  executeBeforeCreating,
+  launchRuns,
+  prepareRunStarts,
+  type PreparedStart,
+  type RunGuard,
+  type RunOutcomeSnapshot,
+  type Sql,
+  type Statement,
+  type TriggerKind,
+} from "@trellis/runtime";
 
 /** A named statement: node-postgres prepares it once per connection. */
 export const statement = (name: string, text: string): Statement => ({ name: `trellis_${name}`, text });
@@ -20,6 +31,8 @@ export interface AcceptedDelivery {
   duplicate: boolean;
   /** The log row written for this request (the first delivery's own row when not a duplicate). */
   loggedId: string;
+  /** How the run ended, when this delivery created it finished (executed inline: see `executeBeforeCreating`). */
+  outcome?: RunOutcomeSnapshot;
 }
 
 interface WebhookRef {
@@ -57,7 +70,7 @@ const acceptGuard = (deliveries: string): RunGuard => ({
   name: "webhook_accept",
   ctes: `deliveries AS (
      SELECT * FROM jsonb_to_recordset($3::jsonb) AS d(i int, id uuid, workspace_id uuid, webhook_id uuid, dedupe_key text,
-       content_type text, headers jsonb, query jsonb, body text, run_id uuid, replay_of uuid, window_seconds int)
+       content_type text, headers jsonb, query jsonb, body text, run_id uuid, replay_of uuid, window_seconds int, status_code int)
    ), claim AS (
      INSERT INTO webhook_dedupe_keys (webhook_id, dedupe_key, delivery_id)
      SELECT webhook_id, dedupe_key, id FROM deliveries WHERE dedupe_key IS NOT NULL ORDER BY webhook_id, dedupe_key
@@ -71,7 +84,7 @@ const acceptGuard = (deliveries: string): RunGuard => ({
      SELECT d.i FROM deliveries d WHERE d.dedupe_key IS NULL OR EXISTS (SELECT 1 FROM claim c WHERE c.delivery_id = d.id)
    ), logged AS (
      INSERT INTO webhook_deliveries (id, ${DELIVERY_COLUMNS})
-     SELECT d.id, d.workspace_id, d.webhook_id, d.dedupe_key, 'accepted'::webhook_delivery_verdict, 202, NULL, d.content_type, d.headers, d.query,
+     SELECT d.id, d.workspace_id, d.webhook_id, d.dedupe_key, 'accepted'::webhook_delivery_verdict, d.status_code, NULL, d.content_type, d.headers, d.query,
        d.body, d.run_id, d.replay_of
      FROM deliveries d WHERE d.i IN (SELECT i FROM won) ORDER BY d.i
      RETURNING id
@@ -99,6 +112,8 @@ export interface AcceptInput {
   dedupeWindowSeconds: number;
   triggerKind?: TriggerKind;
   replayOf?: string | null;
+  /** `result`: a run created finished is answered (and logged) 200 with its output at once. */
+  answerMode?: "accepted" | "result";
 }
 
 /** A delivery whose run start is validated: ready to be accepted with others. */
@@ -120,7 +135,8 @@ async function prepareDelivery(sql: Sql, input: AcceptInput): Promise<PreparedDe
     items: [{ input: input.runInput }],
     runIds: [runId],
   });
-  return { input, start: start as PreparedStart, deliveryId: randomUUID(), runId };
+  // A run that needs nothing outside itself executes now and is created finished: one commit for the delivery and its whole run.
+  return { input, start: await executeBeforeCreating(sql, start as PreparedStart), deliveryId: randomUUID(), runId };
 }
 
 const claimKey = ({ input }: PreparedDelivery) => (input.dedupeKey === null ? null : `${input.webhook.id} ${input.dedupeKey}`);
@@ -172,7 +188,7 @@ function duplicateRow(input: AcceptInput, runId: string | null): unknown[] {
  */
 async function acceptPrepared(sql: Sql, batch: readonly PreparedDelivery[]): Promise<AcceptedDelivery[]> {
   const { claiming, following } = claimants(batch);
-  const deliveries = claiming.map(({ input, deliveryId, runId }, i) => ({
+  const deliveries = claiming.map(({ input, deliveryId, runId, start }, i) => ({
     i,
     id: deliveryId,
     workspace_id: input.webhook.workspaceId,
@@ -185,6 +201,7 @@ async function acceptPrepared(sql: Sql, batch: readonly PreparedDelivery[]): Pro
     run_id: runId,
     replay_of: input.replayOf ?? null,
     window_seconds: input.dedupeWindowSeconds,
+    status_code: input.answerMode === "result" && start.inline ? 200 : 202,
   }));
   const launched = await launchRuns(
     sql,
@@ -205,7 +222,9 @@ async function acceptPrepared(sql: Sql, batch: readonly PreparedDelivery[]): Pro
       const index = followed ?? claimantIndex++;
       const first = holder(index);
       if (followed === null && first.deliveryId === delivery.deliveryId) {
-        return { deliveryId: delivery.deliveryId, runId: delivery.runId, duplicate: false, loggedId: delivery.deliveryId };
+        const run = launched[index]?.created?.run;
+        const outcome = run && delivery.start.inline ? { status: run.status as RunOutcomeSnapshot["status"], output: run.output, error: run.error } : undefined;
+        return { deliveryId: delivery.deliveryId, runId: delivery.runId, duplicate: false, loggedId: delivery.deliveryId, outcome };
       }
       const runId = first.known ? first.runId : ((await sql.query<{ run_id: string | null }>(selectDeliveryRun, [first.deliveryId]))[0]?.run_id ?? null);
       const [duplicate] = await sql.query<{ id: string }>(insertDelivery, duplicateRow(delivery.input, runId));

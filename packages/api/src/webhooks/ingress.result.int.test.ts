@@ -95,6 +95,23 @@ describeEachDriver(
       expect(reads).toBe(8 - adopted);
     });
 
+    it("executes a run of pure nodes before storing its delivery: one commit holds the delivery (logged as answered), the finished run and its journal", async () => {
+      for (const answerMode of ["result", "accepted"] as const) {
+        const { webhook } = await webhookFixture(ctx.db(), { answerMode, resultTimeoutMs: 10_000 });
+        const response = await deliver(webhook.slug, JSON.stringify(peersBody(40)));
+        expect(response.status).toBe(answerMode === "result" ? 200 : 202);
+        // Read at once, not eventually: all of it was committed before the answer.
+        const [stored] = await queryRows<{ status: string; status_code: number; same_commit: boolean; steps: number }>(
+          ctx.db(),
+          sql`SELECT r.status, d.status_code, (r.xmin = d.xmin AND s.xmin = d.xmin) AS same_commit,
+                (SELECT count(*)::int FROM run_steps WHERE run_id = r.id) AS steps
+              FROM webhook_deliveries d JOIN runs r ON r.id = d.run_id JOIN run_steps s ON s.run_id = r.id AND s.step_id = 'respond'
+              WHERE d.webhook_id = ${webhook.id}`,
+        );
+        expect(stored).toEqual({ status: "succeeded", status_code: answerMode === "result" ? 200 : 202, same_commit: true, steps: 4 });
+      }
+    });
+
     it("answers a failed run as problem+json with the run's Location", async () => {
       const { webhook } = await webhookFixture(ctx.db(), { answerMode: "result" }, {
         schemaVersion: 1,

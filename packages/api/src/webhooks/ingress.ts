@@ -246,6 +246,7 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
       // Without a body, what tells deliveries apart is their query string.
       dedupeKey: webhook.dedupeWindowSeconds > 0 ? dedupeKeyOf(webhook.scheme, signature.deliveryId, bodyless ? Buffer.from(url.search) : rawBody) : null,
       dedupeWindowSeconds: webhook.dedupeWindowSeconds,
+      answerMode: webhook.answerMode,
     });
     // From here the delivery is stored: nothing below may turn it into a refusal.
     refusal = null;
@@ -253,6 +254,8 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
     Object.assign(headers, answer.headers);
     if (webhook.answerMode === "accepted" || !accepted.runId) return respond(answer.status, answer.body, headers, requestId);
 
+    // A run created finished was logged with its answer; any other is waited for and its answer logged after.
+    if (accepted.outcome) return respond(200, accepted.outcome.output, headers, requestId);
     const outcome = await waitForRunOutcome(handle, { workspaceId: webhook.workspaceId, runId: accepted.runId }, Math.min(webhook.resultTimeoutMs, MAX_RESULT_WAIT_MS));
     if (!outcome) return respond(answer.status, answer.body, headers, requestId);
     const failure = outcomeError(outcome);
