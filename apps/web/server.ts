@@ -37,6 +37,7 @@ const server = createServer((req, res) => {
   }
   void (async () => {
     try {
+      if (match.node) return await match.node(req, res, match.params);
       const response = await match.handler(await toWebRequest(req, res), { params: Promise.resolve(match.params) });
       await sendWebResponse(response, res);
     } catch (error) {

@@ -76,6 +76,6 @@ export {
 } from "./services/notifications";
 
 // Webhook ingress (the /api/hooks/[slug] route) and outbound notification delivery.
-export { handleWebhookDelivery, MAX_RESULT_WAIT_MS } from "./webhooks/ingress";
+export { answerWebhookDelivery, handleWebhookDelivery, MAX_RESULT_WAIT_MS, type WebhookAnswer, type WebhookRequest } from "./webhooks/ingress";
 export { startNotificationDelivery } from "./webhooks/notification-delivery";
 export { resolvePolicies } from "./rate-limit/policies";

@@ -33,7 +33,10 @@ describe("matchDirectRoute", () => {
     const hook = matchDirectRoute(loaded, "POST", "/api/hooks/orders-in");
     const webhooksRoute = await import("../app/api/hooks/[slug]/route");
     expect(hook?.handler).toBe(webhooksRoute.POST);
+    // Deliveries are read from the Node.js request (webhook-ingress.int.test.ts); the others go through their web handler.
+    expect(hook?.node).toBeTypeOf("function");
     const start = matchDirectRoute(loaded, "POST", "/api/v1/workflows/3f1e0c9a-4a53-4c43-9d43-2d0c0f7a8b11/runs");
     expect(start?.handler).toBe((await import("../app/api/v1/workflows/[workflowId]/runs/route")).POST);
+    expect(start?.node).toBeUndefined();
   });
 });

@@ -4,17 +4,26 @@
  * deliveries, run starts and the polling of a run's Location, events for
  * waiting runs). They are the very modules Next.js serves under
  * src/app/api, so an answer is the same whichever way it was routed; on
- * Vercel, Next.js serves them all.
+ * Vercel, Next.js serves them all. Webhook deliveries skip the web Request
+ * too: they are read from the Node.js request by the ingress function their
+ * module calls (webhook-ingress.ts).
  */
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { serveWebhookDelivery } from "./webhook-ingress";
 
 /** A Next.js route handler: a web Request in, a Response out. */
 export type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 type RouteModule = Partial<Record<string, unknown>>;
+/** Serves a route from the Node.js request itself, answering as its module's handlers do (see webhook-ingress.ts). */
+export type NodeRouteHandler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void>;
 
 export interface DirectRoute {
   /** The route's path as its directory under src/app names it, e.g. `/api/hooks/[slug]`. */
   path: string;
   handlers: Readonly<Record<string, RouteHandler>>;
+  /** Serves every method of `handlers` without a web Request and Response, where the route has such a path. */
+  node?: NodeRouteHandler;
 }
 
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -32,11 +41,15 @@ export async function loadDirectRoutes(): Promise<DirectRoute[]> {
     ["/api/v1/runs/[runId]", import("../app/api/v1/runs/[runId]/route")],
     ["/api/v1/events", import("../app/api/v1/events/route")],
   ];
-  return Promise.all(modules.map(async ([path, module]) => ({ path, handlers: handlersOf(await module) })));
+  const routes = await Promise.all(modules.map(async ([path, module]): Promise<DirectRoute> => ({ path, handlers: handlersOf(await module) })));
+  const hooks = routes.find((route) => route.path === "/api/hooks/[slug]");
+  if (hooks) hooks.node = (req, res, params) => serveWebhookDelivery(req, res, params.slug as string);
+  return routes;
 }
 
 export interface RouteMatch {
   handler: RouteHandler;
+  node?: NodeRouteHandler;
   params: Record<string, string>;
 }
 
@@ -69,7 +82,7 @@ export function matchDirectRoute(routes: readonly DirectRoute[], method: string,
         }
       } else if (expected !== actual) matched = false;
     }
-    if (matched) return { handler, params };
+    if (matched) return route.node ? { handler, node: route.node, params } : { handler, params };
   }
   return undefined;
 }

@@ -43,6 +43,6 @@ export async function readBytesLimited(request: Request, limit: number): Promise
   return Buffer.concat(chunks);
 }
 
-function tooLarge(limit: number) {
+export function tooLarge(limit: number): AppError {
   return new AppError("PAYLOAD_TOO_LARGE", `The body is larger than the ${limit}-byte limit`);
 }

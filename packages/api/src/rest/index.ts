@@ -1,4 +1,4 @@
-export { readBytesLimited, readJsonBody, readTextLimited } from "./body";
+export { readBytesLimited, readJsonBody, readTextLimited, tooLarge } from "./body";
 export { buildOpenApiDocument, openApiDocument, problemSchema } from "./openapi";
 export { defineOperation, etagOf, pageReply, restOperation, restPageSchema, type OperationContext, type OperationReply, type OperationSpec } from "./operation";
 export {

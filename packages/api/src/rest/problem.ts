@@ -67,13 +67,16 @@ export class HttpProblem extends Error {
 }
 
 /**
- * Any thrown value as an `application/problem+json` response. Unknown errors
- * become a generic 500 whose detail stays in the log.
+ * Any thrown value as an RFC 9457 problem, with the headers its answer needs
+ * besides its content type and request id. Unknown errors become a generic
+ * 500 whose detail stays in the log.
  */
-export function problemResponse(error: unknown, requestId: string, instance?: string, headers?: ConstructorParameters<typeof Headers>[0]): Response {
+export function problemFor(error: unknown, requestId: string, instance?: string): { body: Problem; headers: Record<string, string> } {
   if (error instanceof HttpProblem) {
-    const body: Problem = { type: `/api/docs/problems#${error.slug}`, title: error.title, status: error.status, detail: error.message, ...(instance ? { instance } : {}), requestId };
-    return problemJson(body, requestId, headers);
+    return {
+      body: { type: `/api/docs/problems#${error.slug}`, title: error.title, status: error.status, detail: error.message, ...(instance ? { instance } : {}), requestId },
+      headers: {},
+    };
   }
   let appError: AppError;
   if (error instanceof AppError) appError = error;
@@ -95,14 +98,15 @@ export function problemResponse(error: unknown, requestId: string, instance?: st
     ...(appError.fieldErrors ? { errors: appError.fieldErrors } : {}),
     ...(appError instanceof AppErrorWithExtensions ? appError.extensions : {}),
   };
-  const responseHeaders = new Headers(headers);
-  if (appError.code === "UNAUTHORIZED") responseHeaders.set("www-authenticate", 'Bearer realm="trellis"');
-  return problemJson(body, requestId, responseHeaders);
+  return { body, headers: appError.code === "UNAUTHORIZED" ? { "www-authenticate": 'Bearer realm="trellis"' } : {} };
 }
 
-function problemJson(body: Problem, requestId: string, headers?: ConstructorParameters<typeof Headers>[0]): Response {
+/** Any thrown value as an `application/problem+json` response (see `problemFor`). */
+export function problemResponse(error: unknown, requestId: string, instance?: string, headers?: ConstructorParameters<typeof Headers>[0]): Response {
+  const problem = problemFor(error, requestId, instance);
   const responseHeaders = new Headers(headers);
+  for (const [name, value] of Object.entries(problem.headers)) responseHeaders.set(name, value);
   responseHeaders.set("content-type", "application/problem+json");
   responseHeaders.set("x-request-id", requestId);
-  return new Response(JSON.stringify(body), { status: body.status, headers: responseHeaders });
+  return new Response(JSON.stringify(problem.body), { status: problem.body.status, headers: responseHeaders });
 }

@@ -6,10 +6,10 @@ import type { Json } from "@trellis/engine";
 import { ConfigCache, sqlForHandle, type Sql } from "@trellis/runtime";
 import { limit, rateLimitHeaders } from "../rate-limit";
 import { readBytesLimited } from "../rest/body";
-import { HttpProblem, problemResponse } from "../rest/problem";
+import { HttpProblem, problemFor } from "../rest/problem";
 import { requestIdFrom } from "../rest/request-id";
 import { acceptDeliveryTogether, recordAnswerStatus, recordRejection, statement, type AcceptedDelivery, type DeliveryParts } from "./delivery-store";
-import { contentTypeAllowed, isJsonMediaType, mediaTypeOf, redactHeaders, redactQuery, storable } from "./request-parts";
+import { contentTypeAllowed, isJsonMediaType, mediaTypeOf, redactHeaders, redactQuery, storable, type HeaderReader } from "./request-parts";
 import { waitForRunOutcome, type RunOutcome } from "./run-outcome";
 import { isBodyless, methodNotAllowed, webhookMethodOf, type WebhookMethod } from "./methods";
 import { decryptWebhookSecret } from "./secrets";
@@ -17,6 +17,26 @@ import { verifySignature, type SignatureScheme } from "./signatures";
 
 /** The longest a result-mode delivery waits for its run, whatever the configuration says. */
 export const MAX_RESULT_WAIT_MS = 30_000;
+
+/**
+ * A delivery as ingress reads it: a web Request (`handleWebhookDelivery`),
+ * or a Node.js request read directly by the self-hosted server, which spares
+ * building a web Request and Response on its busiest route.
+ */
+export interface WebhookRequest {
+  method: string;
+  url: URL;
+  headers: HeaderReader;
+  /** The body, read up to `limit` bytes; past them the read stops and rejects with PAYLOAD_TOO_LARGE (`tooLarge`). */
+  body(limit: number): Promise<Buffer>;
+}
+
+/** What ingress answers: the status, the headers and the (JSON) body. */
+export interface WebhookAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** A webhook configuration as ingress reads it (active, of a live workflow). */
 interface IngressWebhook {
@@ -175,6 +195,16 @@ function outcomeError(outcome: RunOutcome): HttpProblem | null {
   return new HttpProblem(500, "Run failed", "run-failed", `The run failed${where}: ${outcome.error?.message ?? "no error recorded"}`);
 }
 
+/** `answerWebhookDelivery` for a web Request, answered as a web Response (the Next.js route). */
+export async function handleWebhookDelivery(request: Request, slug: string, options: { handle?: DatabaseHandle } = {}): Promise<Response> {
+  const answer = await answerWebhookDelivery(
+    { method: request.method, url: new URL(request.url), headers: request.headers, body: (limit) => readBytesLimited(request, limit) },
+    slug,
+    options,
+  );
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
 /**
  * `POST /api/hooks/<slug>` (or the method the webhook trigger listens on:
  * another one → 405 with `Allow`; a GET or DELETE has no body to read or
@@ -186,9 +216,9 @@ function outcomeError(outcome: RunOutcome): HttpProblem | null {
  * output once it finishes, falling back to 202. Every answer carries the
  * request id and, once the webhook is known, the RateLimit headers.
  */
-export async function handleWebhookDelivery(request: Request, slug: string, options: { handle?: DatabaseHandle } = {}): Promise<Response> {
+export async function answerWebhookDelivery(request: WebhookRequest, slug: string, options: { handle?: DatabaseHandle } = {}): Promise<WebhookAnswer> {
   const requestId = requestIdFrom(request.headers);
-  const url = new URL(request.url);
+  const { url } = request;
   const instance = url.pathname;
   const headers: Record<string, string> = {};
   let refusal: { sql: Sql; webhook: IngressWebhook; parts: DeliveryParts } | null = null;
@@ -221,7 +251,7 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
     if (Number.isFinite(declared) && declared > webhook.maxBodyBytes) {
       throw new AppError("PAYLOAD_TOO_LARGE", `The body is larger than this webhook's ${webhook.maxBodyBytes}-byte limit`);
     }
-    const rawBody = bodyless ? Buffer.alloc(0) : await readBytesLimited(request, webhook.maxBodyBytes);
+    const rawBody = bodyless ? Buffer.alloc(0) : await request.body(webhook.maxBodyBytes);
 
     const signature = verifySignature({
       scheme: webhook.scheme,
@@ -263,7 +293,7 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
     void recordAnswerStatus(sql, accepted.loggedId, failure ? failure.status : 200).catch((error: unknown) => {
       logger().error({ err: error, requestId }, "recording a result-mode answer's status failed");
     });
-    if (failure) return problemResponse(failure, requestId, instance, headers);
+    if (failure) return problem(failure, requestId, instance, headers);
     return respond(200, outcome.output, headers, requestId);
   } catch (error) {
     const status = error instanceof AppError ? error.status : 500;
@@ -275,13 +305,19 @@ export async function handleWebhookDelivery(request: Request, slug: string, opti
       });
     }
     if (error instanceof AppError && status < 500) logger().info({ requestId, instance, code: error.code }, "webhook delivery refused");
-    return problemResponse(error, requestId, instance, headers);
+    return problem(error, requestId, instance, headers);
   }
 }
 
-function respond(status: number, body: unknown, headers: Record<string, string>, requestId: string): Response {
-  const out = new Headers(headers);
-  out.set("content-type", "application/json");
-  out.set("x-request-id", requestId);
-  return new Response(JSON.stringify(body ?? null), { status, headers: out });
+function respond(status: number, body: unknown, headers: Record<string, string>, requestId: string): WebhookAnswer {
+  return { status, headers: { ...headers, "content-type": "application/json", "x-request-id": requestId }, body: JSON.stringify(body ?? null) };
+}
+
+function problem(error: unknown, requestId: string, instance: string, headers: Record<string, string>): WebhookAnswer {
+  const { body, headers: own } = problemFor(error, requestId, instance);
+  return {
+    status: body.status,
+    headers: { ...headers, ...own, "content-type": "application/problem+json", "x-request-id": requestId },
+    body: JSON.stringify(body),
+  };
 }

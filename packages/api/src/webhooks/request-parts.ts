@@ -19,8 +19,16 @@ const SECRET_HEADERS = new Set([
 ]);
 const SECRET_NAME = /auth|token|secret|signature|hmac|password|passwd|api[-_]?key|session|credential|cookie/i;
 
+/** What ingress reads of a request's headers: a web `Headers`, or a lighter view of a Node.js request's. */
+export interface HeaderReader {
+  /** The value of a header (names are case-insensitive), repeated ones joined; null when absent. */
+  get(name: string): string | null;
+  /** Every header, its name lower-cased. */
+  forEach(callback: (value: string, name: string) => void): void;
+}
+
 /** Headers as a plain object, the value of every credential-bearing one replaced. */
-export function redactHeaders(headers: Headers, extraSecretHeaders: readonly string[] = []): Record<string, string> {
+export function redactHeaders(headers: HeaderReader, extraSecretHeaders: readonly string[] = []): Record<string, string> {
   const extra = new Set(extraSecretHeaders.map((name) => name.toLowerCase()));
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {

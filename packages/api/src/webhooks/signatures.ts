@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import type { HeaderReader } from "./request-parts";
 
 export const signatureSchemes = ["hmac-sha256", "standard-webhooks", "stripe", "github", "none"] as const;
 export type SignatureScheme = (typeof signatureSchemes)[number];
@@ -16,7 +17,7 @@ export interface VerifyOptions {
   /** Every secret currently accepted: the current one, plus the previous one inside its rotation overlap. */
   secrets: readonly string[];
   rawBody: Buffer;
-  headers: Headers;
+  headers: HeaderReader;
   /** hmac-sha256 only: the header carrying `sha256=<hex>` (or bare hex). */
   hmacHeader?: string;
   toleranceSeconds?: number;
