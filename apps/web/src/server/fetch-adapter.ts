@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
+import { readBodyUpTo } from "./node-body";
 
 /** Bodies up to this size are read before the handler runs (one buffer); longer ones are streamed to it. */
 const BUFFERED_BODY_BYTES = 64 * 1024;
@@ -12,39 +13,14 @@ const BUFFERED_BODY_BYTES = 64 * 1024;
  * of what was read and the rest, so a handler's size limit still cuts a long
  * body off where it stops reading.
  */
-function readBody(req: IncomingMessage): Promise<Buffer | ReadableStream<Uint8Array>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length <= BUFFERED_BODY_BYTES) return;
-      cleanup();
-      req.pause();
-      const rest = (async function* () {
-        yield* chunks;
-        for await (const chunk of req) yield chunk as Buffer;
-      })();
-      resolve(Readable.toWeb(Readable.from(rest)) as ReadableStream<Uint8Array>);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    req.on("data", onData);
-    req.once("end", onEnd);
-    req.once("error", onError);
-  });
+async function readBody(req: IncomingMessage): Promise<Buffer | ReadableStream<Uint8Array>> {
+  const read = await readBodyUpTo(req, BUFFERED_BODY_BYTES);
+  if (read.complete) return read.body;
+  const rest = (async function* () {
+    yield* read.head;
+    for await (const chunk of req) yield chunk as Buffer;
+  })();
+  return Readable.toWeb(Readable.from(rest)) as ReadableStream<Uint8Array>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "@trellis/config/errors";
 import { answerWebhookDelivery, type WebhookRequest } from "@trellis/api";
 import { tooLarge } from "@trellis/api/rest";
+import { readBodyUpTo, type BodyUpTo } from "./node-body";
 
 /**
  * Webhook ingress served from the Node.js request itself: the same
@@ -38,41 +39,15 @@ export function webhookRequestOf(req: IncomingMessage): WebhookRequest {
 }
 
 /** Reads the body up to `limit` bytes; past them stops keeping it (the rest is discarded as it comes) and rejects. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new AppError("BAD_REQUEST", "The connection closed before the whole body arrived"));
-    };
-    req.on("data", onData);
-    req.once("end", onEnd);
-    req.once("error", onError);
-    req.once("close", onClose);
-  });
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  let read: BodyUpTo;
+  try {
+    read = await readBodyUpTo(req, limit);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE") throw new AppError("BAD_REQUEST", "The connection closed before the whole body arrived");
+    throw error;
+  }
+  if (read.complete) return read.body;
+  req.resume();
+  throw tooLarge(limit);
 }
