@@ -1,28 +1,18 @@
-import { once } from "node:events";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { request as httpRequest } from "node:http";
+import { describe, expect, it } from "vitest";
 import { sendWebResponse, toWebRequest } from "./fetch-adapter";
+import { loopbackServer } from "./loopback-server";
 
 // The self-hosted server's bridge between Node.js's HTTP server and route
 // handlers, over real sockets.
 
-let server: Server | null = null;
+const loopback = loopbackServer();
 
-async function serve(handle: (request: Request) => Promise<Response>): Promise<string> {
-  server = createServer((req, res) => {
+function serve(handle: (request: Request) => Promise<Response>): Promise<string> {
+  return loopback.serve((req, res) => {
     void (async () => sendWebResponse(await handle(await toWebRequest(req, res)), res))();
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  server = null;
-});
 
 describe("the self-hosted server's fetch adapter", () => {
   it("hands a handler the method, URL, headers and body, and sends its answer back", async () => {

@@ -1,35 +1,25 @@
 import { createHmac } from "node:crypto";
-import { once } from "node:events";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { handleWebhookDelivery } from "@trellis/api";
 import { peersBody, storedDeliveries, webhookFixture } from "@trellis/api/testing";
 import { provideAppDatabase, queryRows } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
 import { startConfigCaches } from "@trellis/runtime";
+import { loopbackServer } from "./loopback-server";
 import { serveWebhookDelivery } from "./webhook-ingress";
 
 // Webhook ingress as the self-hosted server serves it, straight from the Node.js request, over real
 // sockets: the answers and the log must be those of the route module's web Request path.
 
-let server: Server | null = null;
+const loopback = loopbackServer();
 
-async function serve(): Promise<string> {
-  server = createServer((req, res) => {
+function serve(): Promise<string> {
+  return loopback.serve((req, res) => {
     void serveWebhookDelivery(req, res, decodeURIComponent((req.url ?? "").split("?")[0]!.split("/").pop()!));
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  server = null;
-});
 
 const sign = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { AppError } from "@trellis/config/errors";
 import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
 import { cancelRun, pauseRun, resumeRun } from "../lifecycle/run-control";
@@ -13,7 +13,7 @@ import { callsOf, createProbe, gate, testRegistry } from "../testing/nodes";
 import { chain, createWorkflow, definition, eventually, waitForStatus } from "../testing/workflows";
 import { findLocalWorker } from "./local-workers";
 import { PlanCache } from "./plan-cache";
-import { startEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from "./runtime";
+import { runtimePerTest } from "../testing/runtime-per-test";
 
 const probe = createProbe();
 const registry = testRegistry(probe);
@@ -21,31 +21,13 @@ const planCache = new PlanCache(registry);
 
 function suite(ctx: DriverSuiteContext) {
   let workspaceId: string;
-  let runtime: EmbeddedRuntime | undefined;
 
   beforeAll(async () => {
     const user = await createUser(ctx.db());
     workspaceId = (await createWorkspace(ctx.db(), user.id)).id;
   });
 
-  afterEach(async () => {
-    await runtime?.stop({ graceMs: 2_000 });
-    runtime = undefined;
-  });
-
-  const start = async (options: EmbeddedRuntimeOptions = {}) => {
-    runtime = await startEmbeddedRuntime({
-      handle: ctx.handle(),
-      registry,
-      concurrency: 8,
-      leaseMs: 2_000,
-      pollIntervalMs: 200,
-      scheduler: false,
-      retention: false,
-      ...options,
-    });
-    return runtime;
-  };
+  const { start, stop } = runtimePerTest(ctx.handle, registry, { concurrency: 8 });
   const db = () => ctx.handle();
   const ref = (runId: string) => ({ workspaceId, runId });
   const run = async (workflowId: string, input: unknown = {}, extra: { idempotencyKey?: string; priority?: number } = {}) =>
@@ -185,8 +167,7 @@ function suite(ctx: DriverSuiteContext) {
     await start();
     const first = await run(workflow.workflowId, { n: 1 });
     await waitForStatus(db(), ref(first.id), "succeeded");
-    await runtime?.stop({ graceMs: 1_000 });
-    runtime = undefined;
+    await stop(1_000);
     const journal = await readJournal(db(), first.id);
     const { run: crashed } = await createRun(db(), {
       workspaceId,
@@ -550,16 +531,12 @@ describeEachDriver("embedded driver", suite, { drivers: ["pglite", "pg"] });
 describeEachDriver(
   "embedded driver",
   (ctx) => {
-    let runtime: EmbeddedRuntime | undefined;
-    afterEach(async () => {
-      await runtime?.stop({ graceMs: 2_000 });
-      runtime = undefined;
-    });
+    const { start } = runtimePerTest(ctx.handle, registry);
 
     it("runs, parks and wakes a workflow", async () => {
       const user = await createUser(ctx.db());
       const workspaceId = (await createWorkspace(ctx.db(), user.id)).id;
-      runtime = await startEmbeddedRuntime({ handle: ctx.handle(), registry, leaseMs: 2_000, pollIntervalMs: 200, scheduler: false, retention: false });
+      await start();
       const { workflowId } = await createWorkflow(
         ctx.db(),
         workspaceId,

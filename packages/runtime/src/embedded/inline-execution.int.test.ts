@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { schema } from "@trellis/db";
 import { createUser, createWorkspace, describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
@@ -12,7 +12,7 @@ import { sqlForHandle, statement } from "../sql/sql-client";
 import { callsOf, createProbe, gate, testRegistry } from "../testing/nodes";
 import { chain, createWorkflow, waitForStatus } from "../testing/workflows";
 import { PlanCache } from "./plan-cache";
-import { startEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from "./runtime";
+import { runtimePerTest } from "../testing/runtime-per-test";
 
 const probe = createProbe();
 const registry = testRegistry(probe);
@@ -28,36 +28,19 @@ const transactionOf = statement(
 
 function suite(ctx: DriverSuiteContext) {
   let workspaceId: string;
-  let runtime: EmbeddedRuntime | undefined;
 
   beforeAll(async () => {
     const user = await createUser(ctx.db());
     workspaceId = (await createWorkspace(ctx.db(), user.id)).id;
   });
 
-  afterEach(async () => {
-    await runtime?.stop({ graceMs: 2_000 });
-    runtime = undefined;
-  });
 
   afterAll(async () => {
     // The first test listens on the run event bus; its LISTEN connection would keep the pool from closing.
     await getRunEventBus(ctx.handle()).close();
   });
 
-  const start = async (options: EmbeddedRuntimeOptions = {}) => {
-    runtime = await startEmbeddedRuntime({
-      handle: ctx.handle(),
-      registry,
-      concurrency: 4,
-      leaseMs: 2_000,
-      pollIntervalMs: 200,
-      scheduler: false,
-      retention: false,
-      ...options,
-    });
-    return runtime;
-  };
+  const { start } = runtimePerTest(ctx.handle, registry, { concurrency: 4 });
   const db = () => ctx.handle();
   const ref = (runId: string) => ({ workspaceId, runId });
 
