@@ -74,6 +74,9 @@ export async function evaluateExpression(
     throw failure(source, error, "evaluate");
   }
   if (result === undefined || typeof result === "function") return null;
+  // Only arrays and objects need the copy; a primitive is already plain JSON (a non-finite number is null, as in JSON).
+  if (typeof result === "string" || typeof result === "boolean" || result === null) return result;
+  if (typeof result === "number") return Number.isFinite(result) ? result + 0 : null;
   return JSON.parse(JSON.stringify(result)) as Json;
 }
 
@@ -86,6 +89,8 @@ export async function evaluateCondition(
   bindings?: Record<string, unknown>,
 ): Promise<boolean> {
   const value = await evaluateExpression(source, input, bindings);
+  // A comparison already gave a boolean; anything else takes JSONata's own truthiness.
+  if (typeof value === "boolean") return value;
   return (
     (await compileExpression(BOOLEAN).evaluate(null, { v: value })) === true
   );
