@@ -1,7 +1,6 @@
 import {
   DuplicateStepIdError,
   execute,
-  parseStepId,
   type InvokeOptions,
   type Json,
   type NodeRegistry,
@@ -14,7 +13,7 @@ import type { Logger } from "@trellis/config/logger";
 import { journalRowForStepResult, type JournalStepInput } from "../records/journal";
 import { engineEventToRunEvent, type RunEventInput } from "../records/run-events";
 import type { Sql } from "../sql/sql-client";
-import type { PlanCache } from "./plan-cache";
+import { replayableStep, type PlanCache } from "./plan-cache";
 import type { ResolveRunContext } from "./run-execution";
 
 /**
@@ -113,16 +112,7 @@ export async function executeInline(request: InlineRunRequest, env: InlineEnv): 
   try {
     const compiled = await env.planCache.get(env.sql, request.versionId);
     if (!compiled.pureThroughout) return null;
-    const triggerStepId = compiled.plan.triggerId;
-    const tools = new InlineStepTools(
-      request.id,
-      (stepId) => {
-        if (stepId === triggerStepId) return true;
-        const parsed = parseStepId(stepId);
-        return parsed !== null && parsed.kind === "run" && compiled.pureNodeIds.has(parsed.nodeId);
-      },
-      startedAt.getTime() + INLINE_BUDGET_MS,
-    );
+    const tools = new InlineStepTools(request.id, (stepId) => replayableStep(compiled, stepId) !== null, startedAt.getTime() + INLINE_BUDGET_MS);
     const extras = env.resolveContext
       ? await env.resolveContext({ runId: request.id, workspaceId: request.workspaceId, workflowId: request.workflowId, usesSecrets: compiled.usesSecrets })
       : {};

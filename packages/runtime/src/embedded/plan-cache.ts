@@ -1,4 +1,4 @@
-import { compile, defaultRegistry, type ExecutionPlan, type Json, type NodeRegistry } from "@trellis/engine";
+import { compile, defaultRegistry, parseStepId, type ExecutionPlan, type Json, type NodeRegistry } from "@trellis/engine";
 import { z } from "zod";
 import { statement, type Sql } from "../sql/sql-client";
 
@@ -22,6 +22,20 @@ export interface CompiledVersion {
    * before its run is created (see embedded/inline-execution.ts).
    */
   pureThroughout: boolean;
+}
+
+/**
+ * Whether a step of a run of this version may be computed again instead of
+ * read back: `input` for the trigger's step (a function of the run's input
+ * and start time), `pure` for a pure node's step, null for any other. The
+ * journal lets such results ride with a later commit, and inline execution
+ * runs only such steps.
+ */
+export function replayableStep(compiled: Pick<CompiledVersion, "plan" | "pureNodeIds">, stepId: string): "input" | "pure" | null {
+  if (stepId === compiled.plan.triggerId) return "input";
+  if (compiled.pureNodeIds.size === 0) return null;
+  const parsed = parseStepId(stepId);
+  return parsed && parsed.kind === "run" && compiled.pureNodeIds.has(parsed.nodeId) ? "pure" : null;
 }
 
 /** A version whose definition no longer compiles (a node type was removed, say): its runs fail. */

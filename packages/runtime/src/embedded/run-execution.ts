@@ -2,7 +2,6 @@ import {
   EngineError,
   ErrorCodes,
   execute,
-  parseStepId,
   RunCancelled,
   RunPaused,
   serializeError,
@@ -24,7 +23,7 @@ import { timelineKey, type ClaimedRun } from "./claim";
 import { childRunKey, DurableStepTools, type ChildRun, type DurableToolsHost, type PendingSnapshot } from "./durable-step-tools";
 import { ExecutionStopped, STOP_PRECEDENCE, type StopReason } from "./execution-stopped";
 import { isTransientDatabaseError, type JournalWriter } from "./journal-writer";
-import { VersionCompileError, type PlanCache } from "./plan-cache";
+import { replayableStep, VersionCompileError, type CompiledVersion, type PlanCache } from "./plan-cache";
 
 /** What a run's execution may add to the engine's context: secrets, variables, the network allow-list. */
 export type RunContextExtras = Pick<RunContext, "vars" | "secrets" | "network">;
@@ -94,9 +93,8 @@ export class RunExecution implements DurableToolsHost {
   readonly runId: string;
   readonly workspaceId: string;
   readonly journal: ReadonlyMap<string, JournalEntry>;
-  /** Once the plan is known: the trigger's step, and the nodes whose type is pure (see `DurableToolsHost.replayable`). */
-  private triggerStepId: string | null = null;
-  private pureNodeIds: ReadonlySet<string> = new Set();
+  /** Once the plan is known: what decides which steps are replayable (see `DurableToolsHost.replayable`). */
+  private compiled: CompiledVersion | null = null;
   readonly tools: DurableStepTools;
   private readonly abort = new AbortController();
   private logger: Logger | null = null;
@@ -171,10 +169,7 @@ export class RunExecution implements DurableToolsHost {
   }
 
   replayable(stepId: string): "input" | "pure" | null {
-    if (stepId === this.triggerStepId) return "input";
-    if (this.pureNodeIds.size === 0) return null;
-    const parsed = parseStepId(stepId);
-    return parsed && parsed.kind === "run" && this.pureNodeIds.has(parsed.nodeId) ? "pure" : null;
+    return this.compiled ? replayableStep(this.compiled, stepId) : null;
   }
 
   onQuiescent(): void {
@@ -241,8 +236,7 @@ export class RunExecution implements DurableToolsHost {
     let result: RunResult;
     try {
       const compiled = await this.env.planCache.get(this.sql, claimed.versionId);
-      this.triggerStepId = compiled.plan.triggerId;
-      this.pureNodeIds = compiled.pureNodeIds;
+      this.compiled = compiled;
       const extras = this.env.resolveContext
         ? await this.env.resolveContext({ runId: this.runId, workspaceId: this.workspaceId, workflowId: claimed.workflowId, usesSecrets: compiled.usesSecrets })
         : {};
