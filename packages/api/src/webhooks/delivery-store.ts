@@ -4,6 +4,7 @@ import {
   Batcher,
   executeBeforeCreating,
   launchRuns,
+  outcomeOf,
   prepareRunStarts,
   type PreparedStart,
   type RunGuard,
@@ -223,7 +224,7 @@ async function acceptPrepared(sql: Sql, batch: readonly PreparedDelivery[]): Pro
       const first = holder(index);
       if (followed === null && first.deliveryId === delivery.deliveryId) {
         const run = launched[index]?.created?.run;
-        const outcome = run && delivery.start.inline ? { status: run.status as RunOutcomeSnapshot["status"], output: run.output, error: run.error } : undefined;
+        const outcome = run && delivery.start.inline ? (outcomeOf(run) ?? undefined) : undefined;
         return { deliveryId: delivery.deliveryId, runId: delivery.runId, duplicate: false, loggedId: delivery.deliveryId, outcome };
       }
       const runId = first.known ? first.runId : ((await sql.query<{ run_id: string | null }>(selectDeliveryRun, [first.deliveryId]))[0]?.run_id ?? null);

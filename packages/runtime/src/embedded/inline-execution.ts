@@ -12,6 +12,7 @@ import {
 import type { Logger } from "@trellis/config/logger";
 import { journalRowForStepResult, type JournalStepInput } from "../records/journal";
 import { engineEventToRunEvent, type RunEventInput } from "../records/run-events";
+import type { ExecutedRun } from "../records/runs";
 import type { Sql } from "../sql/sql-client";
 import { replayableStep, type PlanCache } from "./plan-cache";
 import type { ResolveRunContext } from "./run-execution";
@@ -32,16 +33,10 @@ export interface InlineRunRequest {
   input: Json | null;
 }
 
-/** A run executed to success before it was created: what creating it finished needs. */
-export interface InlineRun {
-  startedAt: Date;
-  /** The worker that executed it (the `run.started` entry names it). */
-  worker: string;
-  output: Json;
+/** A run executed to success before it was created: what creating it finished needs, with its journal. */
+export interface InlineRun extends ExecutedRun {
   /** Its journal: every step's result. */
   steps: JournalStepInput[];
-  /** Its timeline between `run.started` and `run.succeeded`. */
-  events: RunEventInput[];
 }
 
 /** What an inline execution shares with the worker it borrows a slot from. */

@@ -231,9 +231,7 @@ export async function launchRuns(db: Db, starts: readonly PreparedStart[], guard
       sql,
       starts.map((start, i) => {
         const { inline } = start;
-        if (!inline) return { ...start.run, claimedBy: taken.has(i) ? claimedBy : undefined };
-        const succeeded = { output: inline.output, startedAt: inline.startedAt, worker: inline.worker, events: inline.events };
-        return { ...start.run, succeeded, seedSteps: inline.steps };
+        return inline ? { ...start.run, succeeded: inline, seedSteps: inline.steps } : { ...start.run, claimedBy: taken.has(i) ? claimedBy : undefined };
       }),
       guard,
     );

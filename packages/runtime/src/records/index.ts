@@ -18,6 +18,7 @@ export {
 export {
   FINISHED_STATUSES,
   isFinished,
+  outcomeOf,
   PARKED_STATUSES,
   runColumns,
   toRunRecord,
@@ -49,6 +50,7 @@ export {
   type CreatedRun,
   type FinishedRun,
   type FinishRun,
+  type ExecutedRun,
   type NewRun,
   type GuardedRun,
   type RunGuard,

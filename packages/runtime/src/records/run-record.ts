@@ -1,5 +1,6 @@
 import type { Json, SerializedError } from "@trellis/engine";
 import type { RunStatus, TriggerKind } from "@trellis/db/schema";
+import type { RunOutcomeSnapshot } from "../bus/channels";
 import { toDate, toDateOrNull } from "../sql/values";
 
 export type { RunStatus, TriggerKind };
@@ -135,4 +136,9 @@ export function toRunRecord(row: RunRow): RunRecord {
     startedAt: toDateOrNull(row.started_at),
     finishedAt: toDateOrNull(row.finished_at),
   };
+}
+
+/** How a finished run ended, as listeners of its notice and result-mode answers take it; null while it is not finished. */
+export function outcomeOf(run: Pick<RunRecord, "status" | "output" | "error">): RunOutcomeSnapshot | null {
+  return isFinished(run.status) ? { status: run.status, output: run.output, error: run.error } : null;
 }

@@ -7,7 +7,7 @@ import { OUTBOX_RUN_COLUMNS, outboxCtes } from "../notifications/enqueue";
 import { announceDue } from "../notifications/wake";
 import { statement, toSql, type Db } from "../sql/sql-client";
 import { STEP_INSERT_COLUMNS, STEP_RECORDSET, stepInsertValues, stepParamRows, type JournalStepInput } from "./journal";
-import { runColumns, toRunRecord, type FinishedStatus, type RunError, type RunRecord, type RunRow, type RunStatus, type TriggerKind } from "./run-record";
+import { outcomeOf, runColumns, toRunRecord, type FinishedStatus, type RunError, type RunRecord, type RunRow, type RunStatus, type TriggerKind } from "./run-record";
 import { EVENT_RECORDSET, eventParamRows, noticesSql, parseNotices, type RunEventInput } from "./run-events";
 
 /** The value of `runs.driver` for runs the embedded workers execute. */
@@ -47,14 +47,17 @@ export interface NewRun {
    * embedded/inline-execution.ts), its journal in `seedSteps`. Its timeline
    * and its notifications' outbox rows are written with it.
    */
-  succeeded?: {
-    output: Json;
-    startedAt: Date;
-    /** The worker that executed it. */
-    worker: string;
-    /** Its timeline between `run.started` and `run.succeeded`. */
-    events: readonly RunEventInput[];
-  };
+  succeeded?: ExecutedRun;
+}
+
+/** A run executed to success before it was created (see `NewRun.succeeded`). */
+export interface ExecutedRun {
+  output: Json;
+  startedAt: Date;
+  /** The worker that executed it (the `run.started` entry names it). */
+  worker: string;
+  /** Its timeline between `run.started` and `run.succeeded`. */
+  events: readonly RunEventInput[];
 }
 
 export interface CreatedRun {
@@ -214,7 +217,8 @@ export async function createGuardedRuns(db: Db, runs: readonly NewRun[], guard?:
   // A run created finished tells in-process waiters how it ended, as a finish does.
   const notices = parseNotices(inserted[0]?.notices).map((notice) => {
     const run = notice.finished ? byId.get(notice.runId) : undefined;
-    return run ? { ...notice, outcome: { status: run.status as FinishedStatus, output: run.output, error: run.error } } : notice;
+    const outcome = run ? outcomeOf(run) : null;
+    return outcome ? { ...notice, outcome } : notice;
   });
   const queued = inserted.some((row) => row.driver === EMBEDDED_DRIVER && row.status === "queued");
   const notified = Number(inserted[0]?.notifications ?? 0) > 0;
