@@ -82,7 +82,7 @@ export function matchDirectRoute(routes: readonly DirectRoute[], method: string,
         }
       } else if (expected !== actual) matched = false;
     }
-    if (matched) return route.node ? { handler, node: route.node, params } : { handler, params };
+    if (matched) return { handler, node: route.node, params };
   }
   return undefined;
 }

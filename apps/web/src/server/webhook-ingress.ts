@@ -20,7 +20,7 @@ export async function serveWebhookDelivery(req: IncomingMessage, res: ServerResp
 const headerValue = (value: string | string[] | undefined): string | null => (value === undefined ? null : Array.isArray(value) ? value.join(", ") : value);
 
 /** A Node.js request as ingress reads it: its headers as parsed (names lower-cased), its body read up to a limit. */
-export function webhookRequestOf(req: IncomingMessage): WebhookRequest {
+function webhookRequestOf(req: IncomingMessage): WebhookRequest {
   return {
     method: req.method ?? "GET",
     url: new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`),
