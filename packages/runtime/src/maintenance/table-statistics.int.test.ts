@@ -2,8 +2,14 @@ import { expect, it } from "vitest";
 import { describeEachDriver, type DriverSuiteContext } from "@trellis/db/testing";
 import { sqlForHandle, statement } from "../sql/sql-client";
 import { copyRun, workspaceWithRun } from "../testing/run-copies";
-import { analyzeGrownTables, statisticsAreOurs } from "./table-statistics";
+import { analyzeGrownTables, STATISTICS_TARGET, statisticsAreOurs } from "./table-statistics";
 const runStatistics = statement("test_run_statistics", `SELECT reltuples::int AS tuples FROM pg_class WHERE relname = 'runs' AND relnamespace = 'public'::regnamespace`);
+// A histogram of N buckets has N + 1 bounds: the buckets show the statistics target the sample was taken with.
+const idHistogram = statement(
+  "test_id_histogram",
+  `SELECT array_length(histogram_bounds::text::text[], 1) - 1 AS buckets FROM pg_stats WHERE schemaname = 'public' AND tablename = 'runs' AND attname = 'id'`,
+);
+const statisticsTarget = statement("test_statistics_target", `SELECT current_setting('default_statistics_target')::int AS target`);
 
 function suite(ctx: DriverSuiteContext) {
   it("analyzes a hot table once it grew by a fifth since its statistics were taken, and plans cached while it was small are made again", async () => {
@@ -30,6 +36,12 @@ function suite(ctx: DriverSuiteContext) {
     expect(plans.grownAnalyzed).not.toContain("Seq Scan");
     const [statistics] = await sql.query<{ tuples: number }>(runStatistics, []);
     expect(statistics?.tuples).toBeGreaterThanOrEqual(3_000);
+    // The small sample, not the default one: 3,000 distinct ids would make a histogram of 100 buckets at the default target.
+    const [histogram] = await sql.query<{ buckets: number }>(idHistogram, []);
+    expect(histogram?.buckets).toBe(STATISTICS_TARGET);
+    // The smaller target held only for the ANALYZE's transaction.
+    const [setting] = await sql.query<{ target: number }>(statisticsTarget, []);
+    expect(setting?.target).toBe(100);
 
     // Nothing grew much since: nothing to analyze.
     expect(await analyzeGrownTables(sql)).toEqual([]);
