@@ -14,6 +14,16 @@ describe("evaluateExpression", () => {
     expect(await evaluateExpression("missing", {})).toBeNull();
   });
 
+  it("fails with JSONata's own error where the synchronous subset gives up on a type error", async () => {
+    // In the subset (a path plus a number), but a string operand is JSONata's T2001.
+    await expect(evaluateExpression("s + 1", { s: "x" })).rejects.toMatchObject({
+      name: "ExpressionError",
+      details: { jsonataCode: "T2001", position: 3 },
+    });
+    // A path through an array is JSONata's to map.
+    expect(await evaluateExpression("items.price", { items: [{ price: 1 }, { price: 2 }] })).toEqual([1, 2]);
+  });
+
   it("gives numbers as JSON has them: no negative zero, no infinity", async () => {
     expect(Object.is(await evaluateExpression("-n", { n: 0 }), 0)).toBe(true);
     expect(await evaluateExpression("n * 2", { n: Number.MAX_VALUE })).toBeNull();

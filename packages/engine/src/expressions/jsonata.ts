@@ -1,11 +1,14 @@
 import jsonata from "jsonata";
 import { ExpressionError } from "../errors";
 import type { Json } from "../json";
+import { compileSubset, FALLBACK, type SubsetEvaluator } from "./jsonata-subset";
 
 // Guardrails so a user's recursive expression cannot wedge a worker.
 const OPTIONS = { timeout: 5_000, stack: 1_000 } as const;
 const CACHE_LIMIT = 2_000;
 const cache = new Map<string, jsonata.Expression>();
+/** Each cached expression's synchronous evaluator (see jsonata-subset.ts), null when it is outside the subset. */
+const subsets = new WeakMap<jsonata.Expression, SubsetEvaluator | null>();
 
 interface JsonataFailure {
   code?: string;
@@ -44,7 +47,20 @@ export function compileExpression(source: string): jsonata.Expression {
     if (oldest !== undefined) cache.delete(oldest);
   }
   cache.set(source, expression);
+  subsets.set(expression, compileSubset(expression.ast()));
   return expression;
+}
+
+/** The expression's synchronous result, or FALLBACK when JSONata must evaluate it. */
+function evaluateSynchronously(expression: jsonata.Expression, input: unknown, bindings?: Record<string, unknown>): unknown {
+  const subset = subsets.get(expression);
+  if (!subset) return FALLBACK;
+  try {
+    return subset(input, bindings);
+  } catch {
+    // A defect of the subset must not fail an expression JSONata evaluates.
+    return FALLBACK;
+  }
 }
 
 /** Returns the parse error's message, or null when the expression is valid. */
@@ -67,11 +83,13 @@ export async function evaluateExpression(
   bindings?: Record<string, unknown>,
 ): Promise<Json> {
   const expression = compileExpression(source);
-  let result: unknown;
-  try {
-    result = await expression.evaluate(input, bindings);
-  } catch (error) {
-    throw failure(source, error, "evaluate");
+  let result = evaluateSynchronously(expression, input, bindings);
+  if (result === FALLBACK) {
+    try {
+      result = await expression.evaluate(input, bindings);
+    } catch (error) {
+      throw failure(source, error, "evaluate");
+    }
   }
   if (result === undefined || typeof result === "function") return null;
   // Only arrays and objects need the copy; a primitive is already plain JSON (a non-finite number is null, as in JSON).
