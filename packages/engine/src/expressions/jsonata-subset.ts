@@ -337,7 +337,23 @@ function call(node: Node): Compiled {
   };
 }
 
+/**
+ * Nesting beyond which compiling gives up: JSONata fails deep evaluations
+ * (its `stack` guardrail, U1001), which the subset must not turn into results.
+ */
+const MAX_DEPTH = 200;
+let depth = 0;
+
 function compile(node: Node): Compiled {
+  if (++depth > MAX_DEPTH) throw new OutsideSubset("depth");
+  try {
+    return compileNode(node);
+  } finally {
+    depth--;
+  }
+}
+
+function compileNode(node: Node): Compiled {
   switch (node.type) {
     case "string":
     case "number":
@@ -395,6 +411,7 @@ function compile(node: Node): Compiled {
 export function compileSubset(ast: jsonata.ExprNode): SubsetEvaluator | null {
   let evaluate: Compiled;
   try {
+    depth = 0;
     evaluate = compile(ast as unknown as Node);
   } catch (error) {
     if (error instanceof OutsideSubset) return null;
