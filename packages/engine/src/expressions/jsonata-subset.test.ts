@@ -38,8 +38,8 @@ describe("the synchronous JSONata subset", () => {
       expect(subsetOf(source), source).toBeNull();
     }
     // Deep nesting is left to JSONata, whose stack guardrail decides where evaluation stops.
-    expect(subsetOf(`${"-".repeat(300)}1`)).toBeNull();
-    expect(subsetOf(`${"-".repeat(100)}1`)).not.toBeNull();
+    expect(subsetOf(`${"-".repeat(300)}a`)).toBeNull();
+    expect(subsetOf(`${"-".repeat(100)}a`)).not.toBeNull();
   });
 
   it("gives JSONata's results where it answers", () => {
