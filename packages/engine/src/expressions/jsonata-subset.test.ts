@@ -43,11 +43,27 @@ describe("the synchronous JSONata subset", () => {
   });
 
   it("gives JSONata's results where it answers", () => {
-    const input = { a: 2, b: 3, s: "x", list: [1, 2], nested: { list: [4] }, empty: [], obj: { k: 1 }, nul: null };
+    const input = {
+      a: 2,
+      b: 3,
+      s: "x",
+      list: [1, 2],
+      nested: { list: [4] },
+      empty: [],
+      obj: { k: 1 },
+      nul: null,
+      rows: [{ k: 1, tags: ["x"] }, { k: 2, tags: ["y", "z"] }, { j: 3 }],
+      grid: [[{ k: 1 }], [{ k: 2 }, [{ k: 3 }]]],
+      one: [{ k: 7 }, { j: 1 }],
+    };
     const cases: [string, unknown][] = [
       ["a + b", 5],
       ["missing + 1", undefined],
       ["nested.list", [4]], // an array as the last step's value is returned as it is, even with one item
+      ["rows.k", [1, 2]], // a path maps over arrays…
+      ["rows.tags", ["x", "y", "z"]], // …splicing the arrays it meets
+      ["grid.k", [1, 2, 3]],
+      ["one.k", 7], // a sequence of one is its item
       ["[nested.list, [a]]", [4, [2]]], // an array value is spliced into a constructor, a nested constructor is not
       ['{"x": missing, "y": a}', { y: 2 }],
       ["$sum(list)", 3],
@@ -74,7 +90,6 @@ describe("the synchronous JSONata subset", () => {
   it("gives up, for JSONata to decide, on what it does not cover exactly", () => {
     const input = { a: 2, s: "x", list: [{ k: 1 }, { k: 2 }], obj: { k: 1 } };
     for (const source of [
-      "list.k", // a path through an array maps over it
       "s + 1", // JSONata's T2001
       "a < s", // JSONata's T2009
       "obj = obj", // deep equality
@@ -91,7 +106,7 @@ describe("the synchronous JSONata subset", () => {
     expect(subsetOf("$")?.([1, 2])).toBe(FALLBACK);
   });
 
-  const names = ["a", "b", "n", "s", "list", "obj", "nul", "t", "missing", "nested"];
+  const names = ["a", "b", "n", "s", "k", "list", "obj", "nul", "t", "missing", "nested", "rows", "grid"];
   const path = fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 3 }).map((steps) => steps.join("."));
   const literal = fc.oneof(
     fc.integer({ min: -5, max: 200 }).map(String),
@@ -115,6 +130,11 @@ describe("the synchronous JSONata subset", () => {
     ),
   }));
   const value = fc.jsonValue({ maxDepth: 2 });
+  // Records for paths to map over: mostly the same few keys, some missing, some arrays.
+  const row = fc.record(
+    { k: fc.oneof(fc.integer({ min: 0, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 2 }), value), a: value, n: fc.array(value, { maxLength: 2 }) },
+    { requiredKeys: [] },
+  );
   const context = fc.record({
     a: fc.oneof(fc.integer({ min: -3, max: 50 }), value),
     b: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), value),
@@ -125,6 +145,8 @@ describe("the synchronous JSONata subset", () => {
     nul: fc.constant(null),
     t: fc.boolean(),
     nested: fc.record({ a: value, s: fc.string({ maxLength: 3 }), n: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }) }),
+    rows: fc.array(row, { maxLength: 4 }),
+    grid: fc.array(fc.oneof(row, fc.array(fc.oneof(row, value), { maxLength: 3 }), value), { maxLength: 4 }),
   });
   const bindings = fc.record({ v: value, w: fc.record({ k: value }) });
 

@@ -15,8 +15,8 @@ import type jsonata from "jsonata";
  *
  * JSONata stays the language and the reference: an expression with anything
  * outside the subset is never compiled here, and an evaluation that meets
- * anything the subset does not cover exactly (an array inside a path, a type
- * mismatch JSONata reports as an error, a non-finite number…) gives up with
+ * anything the subset does not cover exactly (a type mismatch JSONata
+ * reports as an error, deep equality of structures, a non-finite number…) gives up with
  * `FALLBACK` and the caller evaluates with JSONata, which then gives the
  * result or the error it always gave. jsonata-subset.test.ts checks the two
  * agree on generated expressions and inputs.
@@ -176,11 +176,37 @@ function variable(name: string): Compiled {
   };
 }
 
+/** A name looked up in an object: its own property's value. */
+function field(item: unknown, name: string): unknown {
+  if (item === null || typeof item !== "object") return undefined;
+  if (isFunctionLike(item)) giveUp();
+  if (!hasOwn(item, name)) return undefined;
+  const value = (item as Record<string, unknown>)[name];
+  return isFunctionLike(value) ? giveUp() : value;
+}
+
+/** A name looked up in an array: the sequence of its items' values, arrays among them spliced in (JSONata's `lookup`). */
+function fieldOfEach(items: readonly unknown[], name: string): unknown[] {
+  const sequence: unknown[] = [];
+  for (const item of items) {
+    const value = Array.isArray(item) ? fieldOfEach(item, name) : field(item, name);
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const element of value) sequence.push(element);
+    else sequence.push(value);
+  }
+  return sequence;
+}
+
+/** A sequence as JSONata gives it: nothing when empty, its item when it has one. */
+function unwrap(sequence: unknown[]): unknown {
+  return sequence.length === 0 ? undefined : sequence.length === 1 ? sequence[0] : sequence;
+}
+
 /**
- * A path of names (the first may be a variable). JSONata maps a path over
- * arrays and flattens them into sequences; the subset follows objects only,
- * and gives up on an array anywhere but as the last step's value, which
- * JSONata returns as it is.
+ * A path of names (the first may be a variable), as JSONata evaluates it:
+ * each step looks the name up in every item of the sequence so far, arrays
+ * are spliced into the next sequence, and an array that is the last step's
+ * only value is returned as it is (so `a` of `{"a": [1]}` is `[1]`, not 1).
  */
 function path(node: Node): Compiled {
   only(node, ["steps"]);
@@ -197,18 +223,31 @@ function path(node: Node): Compiled {
   const first = start as Compiled | null;
   const last = names.length - 1;
   return (input, bindings) => {
-    let value = first ? first(input, bindings) : input;
-    if (first && Array.isArray(value) && names.length > 0) giveUp();
-    for (let i = 0; i <= last; i++) {
-      if (value === null || typeof value !== "object") return undefined;
-      if (Array.isArray(value) || isFunctionLike(value)) giveUp();
-      const name = names[i] as string;
-      if (!hasOwn(value, name)) return undefined;
-      value = (value as Record<string, unknown>)[name];
-      if (value === undefined) return undefined;
-      if (isFunctionLike(value) || (Array.isArray(value) && i < last)) giveUp();
+    let sequence: readonly unknown[];
+    if (first) {
+      const value = first(input, bindings);
+      if (value === undefined || last < 0) return value;
+      sequence = Array.isArray(value) ? value : [value];
+    } else {
+      sequence = [input];
     }
-    return value;
+    for (let i = 0; i <= last; i++) {
+      const name = names[i] as string;
+      const values: unknown[] = [];
+      for (const item of sequence) {
+        const value = Array.isArray(item) ? unwrap(fieldOfEach(item, name)) : field(item, name);
+        if (value !== undefined) values.push(value);
+      }
+      if (i === last && values.length === 1 && Array.isArray(values[0])) return values[0];
+      const next: unknown[] = [];
+      for (const value of values) {
+        if (Array.isArray(value)) for (const element of value) next.push(element);
+        else next.push(value);
+      }
+      if (next.length === 0) return undefined;
+      sequence = next;
+    }
+    return unwrap(sequence as unknown[]);
   };
 }
 

@@ -20,7 +20,7 @@ describe("evaluateExpression", () => {
       name: "ExpressionError",
       details: { jsonataCode: "T2001", position: 3 },
     });
-    // A path through an array is JSONata's to map.
+    // A path maps over the arrays it meets.
     expect(await evaluateExpression("items.price", { items: [{ price: 1 }, { price: 2 }] })).toEqual([1, 2]);
   });
 
