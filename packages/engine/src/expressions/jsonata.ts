@@ -109,7 +109,5 @@ export async function evaluateCondition(
   const value = await evaluateExpression(source, input, bindings);
   // A comparison already gave a boolean; anything else takes JSONata's own truthiness.
   if (typeof value === "boolean") return value;
-  return (
-    (await compileExpression(BOOLEAN).evaluate(null, { v: value })) === true
-  );
+  return (await evaluateExpression(BOOLEAN, null, { v: value })) === true;
 }
