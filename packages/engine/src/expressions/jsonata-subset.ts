@@ -16,10 +16,10 @@ import type jsonata from "jsonata";
  * JSONata stays the language and the reference: an expression with anything
  * outside the subset is never compiled here, and an evaluation that meets
  * anything the subset does not cover exactly (a type mismatch JSONata
- * reports as an error, deep equality of structures, a non-finite number…) gives up with
- * `FALLBACK` and the caller evaluates with JSONata, which then gives the
- * result or the error it always gave. jsonata-subset.test.ts checks the two
- * agree on generated expressions and inputs.
+ * reports as an error, deep equality of structures, a non-finite number…)
+ * gives up with `FALLBACK`; the caller then evaluates with JSONata, which
+ * gives the result or the error it always gave. jsonata-subset.test.ts
+ * checks the two agree on generated expressions and inputs.
  */
 
 /** What an evaluation returns when JSONata must evaluate the expression instead. */
@@ -33,7 +33,7 @@ type Bindings = Readonly<Record<string, unknown>> | undefined;
 /** Evaluates one node against the root input (the subset never changes the context). */
 type Compiled = (input: unknown, bindings: Bindings) => unknown;
 
-/** Thrown (never escapes `evaluateSubset`) to give up on an evaluation. */
+/** Thrown to give up on an evaluation; the evaluator `compileSubset` returns turns it into `FALLBACK`. */
 const GIVE_UP: unique symbol = Symbol("give up");
 /** Thrown while compiling: the AST has something outside the subset. */
 class OutsideSubset extends Error {}
