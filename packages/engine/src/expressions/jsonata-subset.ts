@@ -112,14 +112,18 @@ function text(value: unknown): string | undefined {
   return value === undefined ? undefined : typeof value === "string" ? value : giveUp();
 }
 
+/** Added in order, as JSONata adds them (so rounding matches). */
+function total(list: readonly number[]): number {
+  let sum = 0;
+  for (const n of list) sum += n;
+  return sum;
+}
+
 /** The built-in functions of the subset, each as JSONata defines it for one argument. */
 const FUNCTIONS: Record<string, (arg: unknown) => unknown> = {
   sum: (arg) => {
     const list = numbers(arg);
-    if (list === undefined) return undefined;
-    let total = 0;
-    for (const n of list) total += n;
-    return finite(total);
+    return list === undefined ? undefined : finite(total(list));
   },
   count: (arg) => (isFunctionLike(arg) ? giveUp() : arg === undefined ? 0 : Array.isArray(arg) ? arg.length : 1),
   max: (arg) => {
@@ -132,10 +136,7 @@ const FUNCTIONS: Record<string, (arg: unknown) => unknown> = {
   },
   average: (arg) => {
     const list = numbers(arg);
-    if (list === undefined || list.length === 0) return undefined;
-    let total = 0;
-    for (const n of list) total += n;
-    return finite(total / list.length);
+    return list === undefined || list.length === 0 ? undefined : finite(total(list) / list.length);
   },
   merge: (arg) => {
     const list = objects(arg);
