@@ -1,12 +1,11 @@
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { handleWebhookDelivery } from "@trellis/api";
-import { peersBody, storedDeliveries, webhookFixture } from "@trellis/api/testing";
-import { provideAppDatabase, queryRows } from "@trellis/db";
+import { peersBody, storedDeliveries, webhookFixture, webhookServerPerSuite } from "@trellis/api/testing";
+import { queryRows } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
-import { startConfigCaches } from "@trellis/runtime";
 import { loopbackServer } from "./loopback-server";
 import { serveWebhookDelivery } from "./webhook-ingress";
 
@@ -37,14 +36,7 @@ async function comparable(response: Response) {
 describeEachDriver(
   "webhook ingress from the Node.js request",
   (ctx) => {
-    let caches: Awaited<ReturnType<typeof startConfigCaches>>;
-    beforeAll(async () => {
-      provideAppDatabase(ctx.handle());
-      caches = await startConfigCaches(ctx.handle());
-    });
-    afterAll(async () => {
-      await caches.stop();
-    });
+    webhookServerPerSuite(ctx.handle);
 
     it("answers and logs as the route module does: accepted, refused for its signature, unknown", async () => {
       const { webhook } = await webhookFixture(ctx.db(), { signatureScheme: "hmac-sha256", rateLimit: 1_000, rateLimitWindowSeconds: 60 });

@@ -1,10 +1,9 @@
 import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configureRateLimits, createMemoryLimiter, peersBody, storedDeliveries, webhookFixture } from "@trellis/api/testing";
-import { provideAppDatabase, queryRows } from "@trellis/db";
+import { expect, it } from "vitest";
+import { peersBody, storedDeliveries, webhookFixture, webhookServerPerSuite } from "@trellis/api/testing";
+import { queryRows } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
-import { startConfigCaches } from "@trellis/runtime";
 import { POST } from "./route";
 
 function deliver(slug: string, body: BodyInit | null, headers: Record<string, string> = {}, query = ""): Promise<Response> {
@@ -30,18 +29,7 @@ async function problem(response: Response) {
 describeEachDriver(
   "POST /api/hooks/[slug]",
   (ctx) => {
-    // As the server runs: webhook configurations served from memory, dropped when a change is announced.
-    let caches: Awaited<ReturnType<typeof startConfigCaches>>;
-    beforeAll(async () => {
-      provideAppDatabase(ctx.handle());
-      caches = await startConfigCaches(ctx.handle());
-    });
-    // Each test gets a fresh in-process limiter: counts must not leak between tests.
-    beforeEach(() => configureRateLimits({ limiter: createMemoryLimiter() }));
-    afterAll(async () => {
-      configureRateLimits({ limiter: createMemoryLimiter() });
-      await caches.stop();
-    });
+    webhookServerPerSuite(ctx.handle);
 
     it("answers 404 for an unknown slug, an inactive webhook and a deleted workflow's webhook, storing nothing", async () => {
       const unknown = await deliver("no-such-hook", body(1));

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configureRateLimits, createMemoryLimiter, storedDeliveries, webhookFixture } from "@trellis/api/testing";
-import { provideAppDatabase, queryRows } from "@trellis/db";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { storedDeliveries, webhookFixture, webhookServerPerSuite } from "@trellis/api/testing";
+import { queryRows } from "@trellis/db";
 import { describeEachDriver } from "@trellis/db/testing";
 import type { WorkflowDefinitionInput } from "@trellis/engine";
-import { getRunEventBus, startConfigCaches, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
+import { getRunEventBus, startEmbeddedRuntime, type EmbeddedRuntime } from "@trellis/runtime";
 import { DELETE, GET, PATCH, POST, PUT } from "./route";
 
 const handlers = { GET, POST, PUT, PATCH, DELETE };
@@ -31,18 +31,12 @@ const runInput = async (db: Parameters<typeof queryRows>[0], runId: string) =>
 describeEachDriver(
   "webhook ingress answers the method its trigger listens on",
   (ctx) => {
+    webhookServerPerSuite(ctx.handle);
     let runtime: EmbeddedRuntime;
-    // As the server runs: the webhook, its workflow's latest version and trigger method cached until a change is announced.
-    let caches: Awaited<ReturnType<typeof startConfigCaches>>;
     beforeAll(async () => {
-      provideAppDatabase(ctx.handle());
       runtime = await startEmbeddedRuntime({ handle: ctx.handle(), concurrency: 2, leaseMs: 5_000, pollIntervalMs: 200, scheduler: false, retention: false });
-      caches = await startConfigCaches(ctx.handle());
     });
-    beforeEach(() => configureRateLimits({ limiter: createMemoryLimiter() }));
     afterAll(async () => {
-      configureRateLimits({ limiter: createMemoryLimiter() });
-      await caches?.stop();
       await runtime?.stop({ graceMs: 1_000 });
       await getRunEventBus(ctx.handle()).close();
     });
